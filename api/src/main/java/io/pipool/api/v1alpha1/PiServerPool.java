@@ -1,0 +1,71 @@
+package io.pipool.api.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** A pool of Raspberry Pi nodes that serve HTTP traffic, tuned and scaled by pi-pool. */
+@Group(PiServerPool.GROUP)
+@Version(PiServerPool.VERSION)
+@Kind("PiServerPool")
+@Plural("piserverpools")
+@Singular("piserverpool")
+@ShortNames("pisp")
+@Categories("pipool")
+@AdditionalPrinterColumn(
+    name = "Desired",
+    jsonPath = ".status.desiredReplicas",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Serving",
+    jsonPath = ".status.replicas",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Nodes",
+    jsonPath = ".status.totals.nodes",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Connections",
+    jsonPath = ".status.totals.connections",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Max °C",
+    jsonPath = ".status.totals.maxTemperatureCelsius",
+    type = AdditionalPrinterColumn.Type.NUMBER)
+@AdditionalPrinterColumn(
+    name = "Ready",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+public class PiServerPool extends CustomResource<PiServerPoolSpec, PiServerPoolStatus>
+    implements Namespaced {
+
+  public static final String GROUP = "pipool.io";
+  public static final String VERSION = "v1alpha1";
+
+  /** Label on agent pods that tells whether the node is in rotation ("true"/"false"). */
+  public static final String SERVING_LABEL = GROUP + "/serving";
+
+  /** Label on every object the operator creates for a pool, naming the pool. */
+  public static final String POOL_LABEL = GROUP + "/pool";
+
+  @Override
+  protected PiServerPoolSpec initSpec() {
+    return new PiServerPoolSpec();
+  }
+
+  @Override
+  protected PiServerPoolStatus initStatus() {
+    return new PiServerPoolStatus();
+  }
+}

@@ -1,0 +1,133 @@
+package io.pipool.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.model.annotation.LabelSelector;
+import io.fabric8.kubernetes.model.annotation.StatusReplicas;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the operator observed and decided, as shown by kubectl get and describe. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class PiServerPoolStatus {
+
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription(
+      "Number of nodes serving now (agent pods labelled pipool.io/serving=true).")
+  @StatusReplicas
+  private Integer replicas;
+
+  @JsonPropertyDescription(
+      "Number of nodes that should serve: spec.replicas, or the autoscaler's decision.")
+  private Integer desiredReplicas;
+
+  @JsonPropertyDescription("Label selector of the serving agent pods (for the scale subresource).")
+  @LabelSelector
+  private String selector;
+
+  @JsonPropertyDescription("Pool-wide figures from the latest poll of the agents.")
+  private PoolTotals totals;
+
+  @JsonPropertyDescription("One entry per pool node: its agent, phase, load, temperature, sysctls.")
+  private List<NodeStatus> nodes = new ArrayList<>();
+
+  @JsonPropertyDescription("When the serving set last changed size (RFC 3339).")
+  private String lastScaleTime;
+
+  @JsonPropertyDescription(
+      "The autoscaler's recent recommendations, kept so that stabilization windows survive an"
+          + " operator restart.")
+  private List<Recommendation> recommendations = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "Progress of restoring the nodes' original sysctls while the pool is being deleted.")
+  private RestoreStatus restore;
+
+  @JsonPropertyDescription(
+      "Ready, Valid, SysctlsApplied, ScalingActive, ScalingLimited and ThermalThrottling, with"
+          + " reason and message.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public Integer getReplicas() {
+    return replicas;
+  }
+
+  public void setReplicas(Integer replicas) {
+    this.replicas = replicas;
+  }
+
+  public Integer getDesiredReplicas() {
+    return desiredReplicas;
+  }
+
+  public void setDesiredReplicas(Integer desiredReplicas) {
+    this.desiredReplicas = desiredReplicas;
+  }
+
+  public String getSelector() {
+    return selector;
+  }
+
+  public void setSelector(String selector) {
+    this.selector = selector;
+  }
+
+  public PoolTotals getTotals() {
+    return totals;
+  }
+
+  public void setTotals(PoolTotals totals) {
+    this.totals = totals;
+  }
+
+  public List<NodeStatus> getNodes() {
+    return nodes;
+  }
+
+  public void setNodes(List<NodeStatus> nodes) {
+    this.nodes = nodes;
+  }
+
+  public String getLastScaleTime() {
+    return lastScaleTime;
+  }
+
+  public void setLastScaleTime(String lastScaleTime) {
+    this.lastScaleTime = lastScaleTime;
+  }
+
+  public List<Recommendation> getRecommendations() {
+    return recommendations;
+  }
+
+  public void setRecommendations(List<Recommendation> recommendations) {
+    this.recommendations = recommendations;
+  }
+
+  public RestoreStatus getRestore() {
+    return restore;
+  }
+
+  public void setRestore(RestoreStatus restore) {
+    this.restore = restore;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+}

@@ -1,0 +1,188 @@
+package io.pipool.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** How each node's agent serves traffic. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "self.mode != 'Proxy' || has(self.upstream)",
+    message = "upstream is required when mode is Proxy",
+    fieldPath = ".upstream")
+@ValidationRule(
+    value = "self.mode != 'Static' || has(self.staticConfigMap)",
+    message = "staticConfigMap is required when mode is Static",
+    fieldPath = ".staticConfigMap")
+@ValidationRule(
+    value = "self.port != self.adminPort",
+    message = "port and adminPort must differ",
+    fieldPath = ".adminPort")
+public class ServerSpec {
+
+  /** What the traffic port answers with. */
+  public enum Mode {
+    Static,
+    Echo,
+    Proxy
+  }
+
+  @JsonPropertyDescription(
+      "Traffic port the agent listens on, on the node's own address (host network).")
+  @Min(1)
+  @Max(65535)
+  @Default("8080")
+  private Integer port = 8080;
+
+  @JsonPropertyDescription(
+      "Admin port for /healthz, /readyz, /metrics and /v1/status (read-only, never proxied).")
+  @Min(1)
+  @Max(65535)
+  @Default("9090")
+  private Integer adminPort = 9090;
+
+  @JsonPropertyDescription(
+      "Static serves files from staticConfigMap; Echo answers every request with a fixed body"
+          + " (for load tests); Proxy forwards to upstream like nginx's proxy_pass.")
+  @Default("Echo")
+  private Mode mode = Mode.Echo;
+
+  @JsonPropertyDescription(
+      "Upstream base URL for Proxy mode, for example http://backend.default.svc:8080."
+          + " Required when mode is Proxy.")
+  @Pattern("^https?://[^\\s/]+(/.*)?$")
+  private String upstream;
+
+  @JsonPropertyDescription(
+      "Name of a ConfigMap in the pool's namespace whose keys are served as files in Static"
+          + " mode. Required when mode is Static.")
+  @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+  private String staticConfigMap;
+
+  @JsonPropertyDescription("Size in bytes of the body Echo mode answers with.")
+  @Min(0)
+  @Max(1048576)
+  @Default("1024")
+  private Integer echoBodyBytes = 1024;
+
+  @JsonPropertyDescription("Gzip compressible responses when the client accepts it.")
+  @Default("true")
+  private Boolean compression = true;
+
+  @JsonPropertyDescription(
+      "Offer HTTP/2: h2c (cleartext, prior knowledge or upgrade) and h2 over TLS via ALPN.")
+  @Default("true")
+  private Boolean http2 = true;
+
+  @JsonPropertyDescription(
+      "Most concurrent connections one node accepts; past it a connection gets 503 with"
+          + " Retry-After and is closed. The headline figure for a Raspberry Pi 4 is 4000.")
+  @Min(1)
+  @Max(1000000)
+  @Default("4000")
+  private Integer maxConnections = 4000;
+
+  @JsonPropertyDescription("Seconds a keep-alive connection may stay idle before it is closed.")
+  @Min(1)
+  @Max(3600)
+  @Default("60")
+  private Integer idleTimeoutSeconds = 60;
+
+  @JsonPropertyDescription(
+      "Name of a kubernetes.io/tls Secret; when set the traffic port speaks TLS (and h2 via"
+          + " ALPN).")
+  @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+  private String tlsSecret;
+
+  public Integer getPort() {
+    return port;
+  }
+
+  public void setPort(Integer port) {
+    this.port = port;
+  }
+
+  public Integer getAdminPort() {
+    return adminPort;
+  }
+
+  public void setAdminPort(Integer adminPort) {
+    this.adminPort = adminPort;
+  }
+
+  public Mode getMode() {
+    return mode;
+  }
+
+  public void setMode(Mode mode) {
+    this.mode = mode;
+  }
+
+  public String getUpstream() {
+    return upstream;
+  }
+
+  public void setUpstream(String upstream) {
+    this.upstream = upstream;
+  }
+
+  public String getStaticConfigMap() {
+    return staticConfigMap;
+  }
+
+  public void setStaticConfigMap(String staticConfigMap) {
+    this.staticConfigMap = staticConfigMap;
+  }
+
+  public Integer getEchoBodyBytes() {
+    return echoBodyBytes;
+  }
+
+  public void setEchoBodyBytes(Integer echoBodyBytes) {
+    this.echoBodyBytes = echoBodyBytes;
+  }
+
+  public Boolean getCompression() {
+    return compression;
+  }
+
+  public void setCompression(Boolean compression) {
+    this.compression = compression;
+  }
+
+  public Boolean getHttp2() {
+    return http2;
+  }
+
+  public void setHttp2(Boolean http2) {
+    this.http2 = http2;
+  }
+
+  public Integer getMaxConnections() {
+    return maxConnections;
+  }
+
+  public void setMaxConnections(Integer maxConnections) {
+    this.maxConnections = maxConnections;
+  }
+
+  public Integer getIdleTimeoutSeconds() {
+    return idleTimeoutSeconds;
+  }
+
+  public void setIdleTimeoutSeconds(Integer idleTimeoutSeconds) {
+    this.idleTimeoutSeconds = idleTimeoutSeconds;
+  }
+
+  public String getTlsSecret() {
+    return tlsSecret;
+  }
+
+  public void setTlsSecret(String tlsSecret) {
+    this.tlsSecret = tlsSecret;
+  }
+}

@@ -1,0 +1,236 @@
+package io.pipool.api.validation;
+
+import io.pipool.api.sysctl.SysctlRules;
+import io.pipool.api.v1alpha1.AutoscalingSpec;
+import io.pipool.api.v1alpha1.PiServerPoolSpec;
+import io.pipool.api.v1alpha1.ScalingPolicy;
+import io.pipool.api.v1alpha1.ScalingRules;
+import io.pipool.api.v1alpha1.ServerSpec;
+import io.pipool.api.v1alpha1.ServiceSpec;
+import io.pipool.api.v1alpha1.SysctlSpec;
+import io.pipool.api.v1alpha1.ThermalSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Semantic validation of a PiServerPool spec, in code, because the operator cannot count on every
+ * API server enforcing the CRD's CEL rules. Returns every violation, not just the first.
+ */
+public final class SpecValidator {
+
+  private static final Pattern DNS_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
+  private static final Pattern URL = Pattern.compile("https?://[^\\s/]+(/\\S*)?");
+  private static final Pattern LABEL_KEY =
+      Pattern.compile(
+          "([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
+  private static final Pattern LABEL_VALUE =
+      Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
+
+  private final List<Violation> out = new ArrayList<>();
+
+  private SpecValidator() {}
+
+  /** Every violation in the spec; empty when it is valid. */
+  public static List<Violation> validate(PiServerPoolSpec spec) {
+    SpecValidator v = new SpecValidator();
+    if (spec == null) {
+      v.add("spec", null, "an object (the pool's spec is required)");
+      return v.out;
+    }
+    v.checkTopLevel(spec);
+    v.checkServer(spec.getServer() == null ? new ServerSpec() : spec.getServer());
+    v.checkSysctls(spec.getSysctls() == null ? new SysctlSpec() : spec.getSysctls());
+    v.checkThermal(spec.getThermal() == null ? new ThermalSpec() : spec.getThermal());
+    v.checkAutoscaling(
+        spec.getAutoscaling() == null ? new AutoscalingSpec() : spec.getAutoscaling());
+    v.checkService(spec.getService() == null ? new ServiceSpec() : spec.getService());
+    return List.copyOf(v.out);
+  }
+
+  private void checkTopLevel(PiServerPoolSpec spec) {
+    if (spec.getNodeSelector() != null) {
+      spec.getNodeSelector()
+          .forEach(
+              (k, val) -> {
+                if (k == null || k.length() > 316 || !LABEL_KEY.matcher(k).matches()) {
+                  add("spec.nodeSelector", k, "label keys like kubernetes.io/arch or pi-role");
+                }
+                if (val == null || val.length() > 63 || !LABEL_VALUE.matcher(val).matches()) {
+                  add(
+                      "spec.nodeSelector[" + k + "]",
+                      val,
+                      "label values of at most 63 letters, digits, '-', '_' or '.'");
+                }
+              });
+    }
+    if (spec.getImage() != null
+        && (spec.getImage().isBlank() || spec.getImage().matches(".*\\s.*"))) {
+      add("spec.image", spec.getImage(), "an image reference without spaces, or unset");
+    }
+    range("spec.replicas", spec.getReplicas(), 0, Integer.MAX_VALUE);
+  }
+
+  private void checkServer(ServerSpec s) {
+    range("spec.server.port", s.getPort(), 1, 65535);
+    range("spec.server.adminPort", s.getAdminPort(), 1, 65535);
+    if (s.getPort() != null && s.getPort().equals(s.getAdminPort())) {
+      add("spec.server.adminPort", s.getAdminPort(), "a port different from spec.server.port");
+    }
+    range("spec.server.echoBodyBytes", s.getEchoBodyBytes(), 0, 1048576);
+    range("spec.server.maxConnections", s.getMaxConnections(), 1, 1000000);
+    range("spec.server.idleTimeoutSeconds", s.getIdleTimeoutSeconds(), 1, 3600);
+    ServerSpec.Mode mode = s.getMode() == null ? ServerSpec.Mode.Echo : s.getMode();
+    if (s.getUpstream() != null && !URL.matcher(s.getUpstream()).matches()) {
+      add("spec.server.upstream", s.getUpstream(), "an http:// or https:// URL");
+    }
+    if (mode == ServerSpec.Mode.Proxy && s.getUpstream() == null) {
+      add(
+          "spec.server.upstream",
+          null,
+          "an http:// or https:// URL (required when spec.server.mode is Proxy)");
+    }
+    if (s.getStaticConfigMap() != null && !DNS_NAME.matcher(s.getStaticConfigMap()).matches()) {
+      add("spec.server.staticConfigMap", s.getStaticConfigMap(), "a ConfigMap name (DNS-1123)");
+    }
+    if (mode == ServerSpec.Mode.Static && s.getStaticConfigMap() == null) {
+      add(
+          "spec.server.staticConfigMap",
+          null,
+          "a ConfigMap name (required when spec.server.mode is Static)");
+    }
+    if (s.getTlsSecret() != null && !DNS_NAME.matcher(s.getTlsSecret()).matches()) {
+      add("spec.server.tlsSecret", s.getTlsSecret(), "a Secret name (DNS-1123)");
+    }
+  }
+
+  private void checkSysctls(SysctlSpec s) {
+    Map<String, String> values = s.getValues();
+    if (values == null) {
+      return;
+    }
+    values.forEach(
+        (name, value) ->
+            SysctlRules.check(name, value)
+                .ifPresent(
+                    problem ->
+                        add(
+                            "spec.sysctls.values[" + name + "]",
+                            value,
+                            problem.substring(problem.indexOf(':') + 2))));
+  }
+
+  private void checkThermal(ThermalSpec t) {
+    range("spec.thermal.drainCelsius", t.getDrainCelsius(), 30, 100);
+    range("spec.thermal.resumeCelsius", t.getResumeCelsius(), 20, 100);
+    range("spec.thermal.criticalCelsius", t.getCriticalCelsius(), 30, 110);
+    Double resume = t.getResumeCelsius();
+    Double drain = t.getDrainCelsius();
+    Double critical = t.getCriticalCelsius();
+    if (resume != null && drain != null && resume >= drain) {
+      add(
+          "spec.thermal.resumeCelsius",
+          resume,
+          "a temperature below spec.thermal.drainCelsius (" + drain + ")");
+    }
+    if (drain != null && critical != null && drain >= critical) {
+      add(
+          "spec.thermal.drainCelsius",
+          drain,
+          "a temperature below spec.thermal.criticalCelsius (" + critical + ")");
+    }
+  }
+
+  private void checkAutoscaling(AutoscalingSpec a) {
+    range("spec.autoscaling.minReplicas", a.getMinReplicas(), 0, Integer.MAX_VALUE);
+    if (a.getMaxReplicas() != null) {
+      range("spec.autoscaling.maxReplicas", a.getMaxReplicas(), 1, Integer.MAX_VALUE);
+      if (a.getMinReplicas() != null && a.getMinReplicas() > a.getMaxReplicas()) {
+        add(
+            "spec.autoscaling.minReplicas",
+            a.getMinReplicas(),
+            "at most spec.autoscaling.maxReplicas (" + a.getMaxReplicas() + ")");
+      }
+    }
+    range(
+        "spec.autoscaling.targetConnectionsPerReplica",
+        a.getTargetConnectionsPerReplica(),
+        1,
+        Integer.MAX_VALUE);
+    range("spec.autoscaling.pollIntervalSeconds", a.getPollIntervalSeconds(), 1, 300);
+    range("spec.autoscaling.tolerance", a.getTolerance(), 0, 1);
+    checkRules("spec.autoscaling.scaleUp", a.getScaleUp());
+    checkRules("spec.autoscaling.scaleDown", a.getScaleDown());
+  }
+
+  private void checkRules(String path, ScalingRules rules) {
+    if (rules == null) {
+      return;
+    }
+    range(path + ".stabilizationWindowSeconds", rules.getStabilizationWindowSeconds(), 0, 3600);
+    if (rules.getPolicies() == null) {
+      return;
+    }
+    for (int i = 0; i < rules.getPolicies().size(); i++) {
+      ScalingPolicy p = rules.getPolicies().get(i);
+      String at = path + ".policies[" + i + "]";
+      if (p == null) {
+        add(at, null, "an object with type, value and periodSeconds");
+        continue;
+      }
+      if (p.getType() == null) {
+        add(at + ".type", null, "Pods or Percent");
+      }
+      required(at + ".value", p.getValue(), 1, Integer.MAX_VALUE);
+      required(at + ".periodSeconds", p.getPeriodSeconds(), 1, 1800);
+    }
+  }
+
+  private void checkService(ServiceSpec s) {
+    range("spec.service.port", s.getPort(), 1, 65535);
+    if (s.getNodePort() != null) {
+      range("spec.service.nodePort", s.getNodePort(), 30000, 32767);
+      if (s.getType() == null || s.getType() == ServiceSpec.Type.ClusterIP) {
+        add(
+            "spec.service.nodePort",
+            s.getNodePort(),
+            "unset unless spec.service.type is NodePort or LoadBalancer");
+      }
+    }
+  }
+
+  private void required(String path, Number value, double min, double max) {
+    if (value == null) {
+      add(path, null, allowedRange(min, max) + " (required)");
+    } else {
+      range(path, value, min, max);
+    }
+  }
+
+  /** Null means "use the default" and is always fine. */
+  private void range(String path, Number value, double min, double max) {
+    if (value != null && (value.doubleValue() < min || value.doubleValue() > max)) {
+      add(path, value, allowedRange(min, max));
+    }
+  }
+
+  private static String allowedRange(double min, double max) {
+    String lo = fmt(min);
+    return max >= Integer.MAX_VALUE
+        ? "a number of at least " + lo
+        : "a number from " + lo + " to " + fmt(max);
+  }
+
+  private static String fmt(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+
+  private void add(String path, Object value, String allowed) {
+    String shown =
+        value == null
+            ? "(unset)"
+            : value instanceof String ? "\"" + value + "\"" : String.valueOf(value);
+    out.add(new Violation(path, shown, allowed));
+  }
+}
