@@ -1,5 +1,6 @@
 package io.pipool.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -58,6 +59,20 @@ public class PiServerPool extends CustomResource<PiServerPoolSpec, PiServerPoolS
 
   /** Label on every object the operator creates for a pool, naming the pool. */
   public static final String POOL_LABEL = GROUP + "/pool";
+
+  @Override
+  @JsonPropertyDescription(
+      "What the pool should be: which nodes, how they serve, tune their kernel, cool down and scale.")
+  public PiServerPoolSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription(
+      "What the operator observed and decided: serving nodes, temperatures, conditions.")
+  public PiServerPoolStatus getStatus() {
+    return super.getStatus();
+  }
 
   @Override
   protected PiServerPoolSpec initSpec() {

@@ -2,12 +2,15 @@ package io.pipool.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
+import io.pipool.api.v1alpha1.schema.ResourcesSchema;
+import io.pipool.api.v1alpha1.schema.TolerationSchema;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +28,7 @@ public class PiServerPoolSpec {
   @JsonPropertyDescription(
       "Tolerations for the agent pods, so the pool can use tainted nodes (for example a"
           + " control-plane Pi).")
+  @SchemaFrom(type = TolerationSchema[].class)
   private List<Toleration> tolerations = new ArrayList<>();
 
   @JsonPropertyDescription(
@@ -45,6 +49,7 @@ public class PiServerPoolSpec {
   @JsonPropertyDescription(
       "CPU and memory for the serving container. Defaults suit a Raspberry Pi 4: requests 100m"
           + " CPU and 96Mi, limits 1 CPU and 192Mi.")
+  @SchemaFrom(type = ResourcesSchema.class)
   private ResourceRequirements resources;
 
   @JsonPropertyDescription("The HTTP server every agent runs on its node.")

@@ -2,9 +2,11 @@ package io.pipool.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.model.annotation.LabelSelector;
 import io.fabric8.kubernetes.model.annotation.StatusReplicas;
+import io.pipool.api.v1alpha1.schema.ConditionSchema;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,6 +51,7 @@ public class PiServerPoolStatus {
   @JsonPropertyDescription(
       "Ready, Valid, SysctlsApplied, ScalingActive, ScalingLimited and ThermalThrottling, with"
           + " reason and message.")
+  @SchemaFrom(type = ConditionSchema[].class)
   private List<Condition> conditions = new ArrayList<>();
 
   public Long getObservedGeneration() {

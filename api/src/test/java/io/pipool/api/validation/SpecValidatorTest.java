@@ -1,0 +1,240 @@
+package io.pipool.api.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pipool.api.v1alpha1.PiServerPoolSpec;
+import io.pipool.api.v1alpha1.ScalingPolicy;
+import io.pipool.api.v1alpha1.ScalingRules;
+import io.pipool.api.v1alpha1.ServerSpec;
+import io.pipool.api.v1alpha1.ServiceSpec;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class SpecValidatorTest {
+
+  private static PiServerPoolSpec spec(Consumer<PiServerPoolSpec> change) {
+    PiServerPoolSpec s = new PiServerPoolSpec();
+    change.accept(s);
+    return s;
+  }
+
+  private static Arguments invalid(
+      String name, Consumer<PiServerPoolSpec> change, String path, String allowedHint) {
+    return Arguments.of(name, spec(change), path, allowedHint);
+  }
+
+  static Stream<Arguments> invalidSpecs() {
+    return Stream.of(
+        invalid("negative replicas", s -> s.setReplicas(-1), "spec.replicas", "at least 0"),
+        invalid("port zero", s -> s.getServer().setPort(0), "spec.server.port", "from 1 to 65535"),
+        invalid(
+            "port clash",
+            s -> s.getServer().setAdminPort(8080),
+            "spec.server.adminPort",
+            "different from spec.server.port"),
+        invalid(
+            "proxy without upstream",
+            s -> s.getServer().setMode(ServerSpec.Mode.Proxy),
+            "spec.server.upstream",
+            "required when spec.server.mode is Proxy"),
+        invalid(
+            "upstream not a URL",
+            s -> s.getServer().setUpstream("backend:8080"),
+            "spec.server.upstream",
+            "http:// or https://"),
+        invalid(
+            "static without content",
+            s -> s.getServer().setMode(ServerSpec.Mode.Static),
+            "spec.server.staticConfigMap",
+            "required when spec.server.mode is Static"),
+        invalid(
+            "connection cap zero",
+            s -> s.getServer().setMaxConnections(0),
+            "spec.server.maxConnections",
+            "from 1 to 1000000"),
+        invalid(
+            "idle timeout too long",
+            s -> s.getServer().setIdleTimeoutSeconds(7200),
+            "spec.server.idleTimeoutSeconds",
+            "from 1 to 3600"),
+        invalid(
+            "bad tls secret name",
+            s -> s.getServer().setTlsSecret("My_Secret"),
+            "spec.server.tlsSecret",
+            "DNS-1123"),
+        invalid(
+            "kernel sysctl",
+            s -> s.getSysctls().setValues(Map.of("kernel.panic", "1")),
+            "spec.sysctls.values[kernel.panic]",
+            "network and file-descriptor"),
+        invalid(
+            "non-numeric sysctl",
+            s -> s.getSysctls().setValues(Map.of("net.core.somaxconn", "lots")),
+            "spec.sysctls.values[net.core.somaxconn]",
+            "integers"),
+        invalid(
+            "reversed port range",
+            s -> s.getSysctls().setValues(Map.of("net.ipv4.ip_local_port_range", "65535 1024")),
+            "spec.sysctls.values[net.ipv4.ip_local_port_range]",
+            "low < high"),
+        invalid(
+            "resume above drain",
+            s -> s.getThermal().setResumeCelsius(78.0),
+            "spec.thermal.resumeCelsius",
+            "below spec.thermal.drainCelsius"),
+        invalid(
+            "drain above critical",
+            s -> s.getThermal().setDrainCelsius(82.0),
+            "spec.thermal.drainCelsius",
+            "below spec.thermal.criticalCelsius"),
+        invalid(
+            "drain out of range",
+            s -> s.getThermal().setDrainCelsius(120.0),
+            "spec.thermal.drainCelsius",
+            "from 30 to 100"),
+        invalid(
+            "min above max",
+            s -> {
+              s.getAutoscaling().setMinReplicas(5);
+              s.getAutoscaling().setMaxReplicas(3);
+            },
+            "spec.autoscaling.minReplicas",
+            "at most spec.autoscaling.maxReplicas (3)"),
+        invalid(
+            "zero target",
+            s -> s.getAutoscaling().setTargetConnectionsPerReplica(0),
+            "spec.autoscaling.targetConnectionsPerReplica",
+            "at least 1"),
+        invalid(
+            "tolerance above one",
+            s -> s.getAutoscaling().setTolerance(1.5),
+            "spec.autoscaling.tolerance",
+            "from 0 to 1"),
+        invalid(
+            "poll too slow",
+            s -> s.getAutoscaling().setPollIntervalSeconds(600),
+            "spec.autoscaling.pollIntervalSeconds",
+            "from 1 to 300"),
+        invalid(
+            "policy without period",
+            s ->
+                s.getAutoscaling()
+                    .setScaleDown(rules(new ScalingPolicy(ScalingPolicy.Type.Pods, 1, 0))),
+            "spec.autoscaling.scaleDown.policies[0].periodSeconds",
+            "from 1 to 1800"),
+        invalid(
+            "node port on ClusterIP",
+            s -> s.getService().setNodePort(30080),
+            "spec.service.nodePort",
+            "NodePort or LoadBalancer"),
+        invalid(
+            "node port out of range",
+            s -> {
+              s.getService().setType(ServiceSpec.Type.NodePort);
+              s.getService().setNodePort(8080);
+            },
+            "spec.service.nodePort",
+            "from 30000 to 32767"),
+        invalid(
+            "bad node selector value",
+            s -> s.setNodeSelector(Map.of("pi-role", "edge node")),
+            "spec.nodeSelector[pi-role]",
+            "label values"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidSpecs")
+  void invalidSpecNamesTheFieldAndWhatIsAllowed(
+      String name, PiServerPoolSpec spec, String path, String allowedHint) {
+    List<Violation> violations = SpecValidator.validate(spec);
+    assertThat(violations).extracting(Violation::path).contains(path);
+    Violation v = violations.stream().filter(x -> x.path().equals(path)).findFirst().orElseThrow();
+    assertThat(v.allowed()).contains(allowedHint);
+    assertThat(v.message()).startsWith(path + ": ").contains("allowed: ");
+  }
+
+  static Stream<Arguments> validSpecs() {
+    return Stream.of(
+        Arguments.of("defaults", spec(s -> {})),
+        Arguments.of(
+            "proxy",
+            spec(
+                s -> {
+                  s.getServer().setMode(ServerSpec.Mode.Proxy);
+                  s.getServer().setUpstream("http://backend.default.svc:8080/api");
+                })),
+        Arguments.of(
+            "static",
+            spec(
+                s -> {
+                  s.getServer().setMode(ServerSpec.Mode.Static);
+                  s.getServer().setStaticConfigMap("web-content");
+                })),
+        Arguments.of(
+            "tuned",
+            spec(
+                s ->
+                    s.getSysctls()
+                        .setValues(
+                            Map.of(
+                                "net.ipv4.tcp_fin_timeout", "15",
+                                "net.ipv4.tcp_rmem", "4096 87380 6291456",
+                                "fs.file-max", "200000")))),
+        Arguments.of(
+            "autoscaled",
+            spec(
+                s -> {
+                  s.getAutoscaling().setEnabled(true);
+                  s.getAutoscaling().setMinReplicas(2);
+                  s.getAutoscaling().setMaxReplicas(2);
+                  s.getService().setType(ServiceSpec.Type.NodePort);
+                  s.getService().setNodePort(30080);
+                  s.setNodeSelector(Map.of("kubernetes.io/arch", "arm64"));
+                })),
+        Arguments.of(
+            "sub-objects left out",
+            spec(
+                s -> {
+                  s.setServer(null);
+                  s.setThermal(null);
+                  s.setAutoscaling(null);
+                })));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("validSpecs")
+  void validSpecHasNoViolations(String name, PiServerPoolSpec spec) {
+    assertThat(SpecValidator.validate(spec)).isEmpty();
+  }
+
+  @Test
+  void reportsEveryViolationNotJustTheFirst() {
+    PiServerPoolSpec s =
+        spec(
+            x -> {
+              x.setReplicas(-2);
+              x.getServer().setPort(70000);
+              x.getThermal().setResumeCelsius(90.0);
+            });
+    assertThat(SpecValidator.validate(s))
+        .extracting(Violation::path)
+        .contains("spec.replicas", "spec.server.port", "spec.thermal.resumeCelsius");
+  }
+
+  @Test
+  void missingSpecIsReported() {
+    assertThat(SpecValidator.validate(null)).extracting(Violation::path).containsExactly("spec");
+  }
+
+  private static ScalingRules rules(ScalingPolicy policy) {
+    ScalingRules r = new ScalingRules();
+    r.setPolicies(List.of(policy));
+    return r;
+  }
+}
