@@ -1,0 +1,66 @@
+package io.pipool.autoscale;
+
+import static io.pipool.autoscale.Checks.condition;
+import static io.pipool.autoscale.Checks.messages;
+import static io.pipool.autoscale.Policies.policy;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** DryRun decides exactly as Auto; only the words change, and the caller does not apply. */
+class DryRunTest {
+
+  private static Decision decide(ScalePolicy p) {
+    Fleet fleet = Fleet.of(6).load(14210);
+    fleet.temp("pi-1", 76.4);
+    Set<String> serving = Set.of("pi-1", "pi-2", "pi-3");
+    SteppingClock clock = new SteppingClock();
+    return new PoolAutoscaler()
+        .decide(p, fleet.samples(clock.instant(), serving), serving, List.of(), List.of(), clock);
+  }
+
+  @Test
+  void theDecisionIsTheSameAsInAutoMode() {
+    Decision auto = decide(policy().build());
+    Decision dry = decide(policy().dryRun().build());
+
+    assertThat(dry.serving()).isEqualTo(auto.serving()).hasSize(5).doesNotContain("pi-1");
+    assertThat(dry.desiredReplicas()).isEqualTo(auto.desiredReplicas());
+    assertThat(dry.nodes()).isEqualTo(auto.nodes());
+    assertThat(dry.history()).isEqualTo(auto.history());
+    assertThat(dry.scaleTime()).isEqualTo(auto.scaleTime());
+    assertThat(Checks.reasons(dry)).isEqualTo(Checks.reasons(auto));
+  }
+
+  @Test
+  void eventsAndConditionsSayWhatWouldHappen() {
+    Decision dry = decide(policy().dryRun().build());
+
+    assertThat(messages(dry, Reasons.SCALED_UP))
+        .containsExactly(
+            "would scale 3 -> 5: 14,210 connections, target 3,000 per replica (dry run)");
+    assertThat(messages(dry, Reasons.NODE_DRAINED))
+        .containsExactly(
+            "node pi-1 would be drained at 76.4 °C; pi-4 (53.0 °C) serves in its place (dry run)");
+    assertThat(condition(dry, Reasons.SCALING_ACTIVE).message())
+        .startsWith("dry run, labels unchanged: 14,210 connections");
+  }
+
+  @Test
+  void inALoopThatDoesNotApplyTheLabelsTheDrainIsReportedOnce() {
+    Fleet fleet = Fleet.of(4).load(6000);
+    fleet.temp("pi-1", 80.0);
+    Loop loop = new Loop(policy().dryRun().build(), fleet, "pi-1", "pi-2");
+
+    Decision first = loop.step();
+    Decision second = loop.step();
+
+    assertThat(loop.serving).containsExactlyInAnyOrder("pi-1", "pi-2");
+    assertThat(first.serving()).containsExactlyInAnyOrder("pi-2", "pi-3");
+    assertThat(messages(first, Reasons.NODE_DRAINED)).hasSize(1);
+    assertThat(second.events()).isEmpty();
+    assertThat(loop.state("pi-1").phase()).isEqualTo(NodeState.Phase.Draining);
+  }
+}
