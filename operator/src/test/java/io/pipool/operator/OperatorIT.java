@@ -1,0 +1,157 @@
+package io.pipool.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.pipool.api.v1alpha1.PiServerPool;
+import io.pipool.operator.config.OperatorConfig;
+import io.pipool.operator.status.Conditions;
+import io.pipool.operator.testing.Await;
+import io.pipool.operator.testing.Fixtures;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The main scenario against a real cluster (PIPOOL_IT_KUBECONFIG), with the production settings:
+ * server-side apply on. The pool selects no node, so nothing runs on the cluster's machines.
+ */
+class OperatorIT {
+
+  private static KubernetesClient client;
+  private static PiPoolOperator operator;
+  private static final String NS = "pipool-it-" + UUID.randomUUID().toString().substring(0, 8);
+
+  private static final String KUBECONFIG = System.getenv("PIPOOL_IT_KUBECONFIG");
+
+  private static boolean haveCluster() {
+    return KUBECONFIG != null && !KUBECONFIG.isBlank();
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    if (!haveCluster()) {
+      return; // the test reports the skip, with the reason, as a skipped test
+    }
+    String kubeconfig = KUBECONFIG;
+    client =
+        new KubernetesClientBuilder()
+            .withConfig(Config.fromKubeconfig(Files.readString(Path.of(kubeconfig))))
+            .build();
+    try (InputStream crd =
+        OperatorIT.class.getResourceAsStream("/META-INF/fabric8/piserverpools.pipool.io-v1.yml")) {
+      client.apiextensions().v1().customResourceDefinitions().load(crd).serverSideApply();
+    }
+    client
+        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        .create();
+    operator =
+        PiPoolOperator.start(
+            client,
+            OperatorConfig.fromEnv(
+                Map.of(
+                    OperatorConfig.WATCH_NAMESPACES, NS,
+                    OperatorConfig.LEADER_ELECTION, "false",
+                    OperatorConfig.HTTP_PORT, "0")),
+            Clock.systemUTC());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (operator != null) {
+      operator.stop();
+    }
+    if (client != null) {
+      client.namespaces().withName(NS).delete();
+      client.close();
+    }
+  }
+
+  @Test
+  void createChangeInvalidateAndDeleteAPool() {
+    Assumptions.assumeTrue(
+        haveCluster(), "PIPOOL_IT_KUBECONFIG is not set: skipping the real-cluster scenario");
+    PiServerPool pool = Fixtures.pool(NS, "web");
+    pool.getSpec().setNodeSelector(Map.of("pipool.io/it-no-such-node", "true"));
+    pool.getSpec().getSysctls().setRestoreOnDelete(false);
+    client.resource(pool).create();
+
+    DaemonSet ds =
+        Await.value(
+            "DaemonSet",
+            () -> client.apps().daemonSets().inNamespace(NS).withName("web-agent").get(),
+            d -> true);
+    assertThat(ds.getMetadata().getLabels()).containsEntry("pipool.io/pool", "web");
+    assertThat(client.services().inNamespace(NS).withName("web").get().getSpec().getSelector())
+        .containsEntry("pipool.io/serving", "true");
+    assertThat(client.configMaps().inNamespace(NS).withName("web-agent").get().getData())
+        .containsKey("agent.yaml");
+    assertThat(client.rbac().roles().inNamespace(NS).withName("web-agent").get()).isNotNull();
+    assertThat(client.rbac().roleBindings().inNamespace(NS).withName("web-agent").get())
+        .isNotNull();
+    assertThat(client.serviceAccounts().inNamespace(NS).withName("web-agent").get()).isNotNull();
+    String hash =
+        ds.getSpec().getTemplate().getMetadata().getAnnotations().get("pipool.io/config-hash");
+
+    io.pipool.operator.testing.OperatorHarness.edit(
+        client,
+        NS,
+        "web",
+        p -> {
+          p.getSpec().getServer().setMaxConnections(1000);
+        });
+    Await.until(
+        "the DaemonSet rolls",
+        () ->
+            !hash.equals(
+                client
+                    .apps()
+                    .daemonSets()
+                    .inNamespace(NS)
+                    .withName("web-agent")
+                    .get()
+                    .getSpec()
+                    .getTemplate()
+                    .getMetadata()
+                    .getAnnotations()
+                    .get("pipool.io/config-hash")));
+
+    io.pipool.operator.testing.OperatorHarness.edit(
+        client,
+        NS,
+        "web",
+        p -> {
+          p.getSpec().getSysctls().setValues(Map.of("kernel.panic", "1"));
+        });
+    Await.until(
+        "Valid=False",
+        () ->
+            Conditions.find(
+                    client
+                        .resources(PiServerPool.class)
+                        .inNamespace(NS)
+                        .withName("web")
+                        .get()
+                        .getStatus()
+                        .getConditions(),
+                    Conditions.VALID)
+                .map(c -> "False".equals(c.getStatus()) && c.getMessage().contains("kernel.panic"))
+                .orElse(false));
+
+    client.resources(PiServerPool.class).inNamespace(NS).withName("web").delete();
+    Await.until(
+        "pool gone",
+        () -> client.resources(PiServerPool.class).inNamespace(NS).withName("web").get() == null);
+  }
+}

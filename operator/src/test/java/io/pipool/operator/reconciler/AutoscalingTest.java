@@ -1,0 +1,239 @@
+package io.pipool.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.pipool.api.v1alpha1.NodeStatus;
+import io.pipool.api.v1alpha1.PiServerPool;
+import io.pipool.api.v1alpha1.ScalingRules;
+import io.pipool.operator.status.Conditions;
+import io.pipool.operator.testing.Await;
+import io.pipool.operator.testing.FakeAgents;
+import io.pipool.operator.testing.Fixtures;
+import io.pipool.operator.testing.OperatorHarness;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator with fake agents on loopback: load and temperature move the serving labels. Each
+ * node's agent has its own address 127.0.0.N and all share the pool's admin port, exactly as agents
+ * on host network do on real nodes.
+ */
+@EnableKubernetesMockClient(crud = true)
+class AutoscalingTest {
+
+  static KubernetesClient client;
+  static KubernetesMockServer server;
+  static OperatorHarness harness;
+
+  @BeforeAll
+  static void start() {
+    harness = new OperatorHarness(client, server, Map.of());
+  }
+
+  @AfterAll
+  static void stop() {
+    harness.close();
+  }
+
+  private static PiServerPool autoscaled(String ns, FakeAgents agents) {
+    client
+        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+        .create();
+    PiServerPool pool = Fixtures.pool(ns, "web");
+    pool.getSpec().getServer().setAdminPort(agents.port());
+    var a = pool.getSpec().getAutoscaling();
+    a.setEnabled(true);
+    a.setMinReplicas(1);
+    a.setTargetConnectionsPerReplica(100);
+    a.setPollIntervalSeconds(1);
+    ScalingRules down = new ScalingRules();
+    down.setStabilizationWindowSeconds(60);
+    a.setScaleDown(down);
+    return pool;
+  }
+
+  private static void pods(String ns, FakeAgents agents, String... nodes) {
+    for (String node : nodes) {
+      client.resource(Fixtures.agentPod(ns, "web", node, agents.ip(node))).create();
+    }
+  }
+
+  /** Steps the clock one poll interval and waits until the agents were asked again. */
+  private static void poll(FakeAgents agents) {
+    int before = agents.hits();
+    harness.step(Duration.ofSeconds(1));
+    Await.until("agents polled", () -> agents.hits() > before);
+  }
+
+  @Test
+  void loadRisesThenANodeTurnsHotThenLoadFallsAfterTheWindow() {
+    String ns = "autoscale";
+    try (FakeAgents agents = FakeAgents.start(40, "pi-1", "pi-2", "pi-3", "pi-4", "pi-5")) {
+      double[] temps = {50, 52, 54, 56, 58};
+      for (int i = 0; i < 5; i++) {
+        agents.answer("pi-" + (i + 1), Fixtures.status("pi-" + (i + 1), 0, temps[i], false));
+      }
+      client.resource(autoscaled(ns, agents)).create();
+      pods(ns, agents, "pi-1", "pi-2", "pi-3", "pi-4", "pi-5");
+      Await.until("the coolest node serves alone", () -> serving(ns).equals(Set.of("pi-1")));
+
+      // load rises: 350 connections at 100 per node -> 4 nodes, the coolest four
+      agents.answer("pi-1", Fixtures.status("pi-1", 350, 50, false));
+      poll(agents);
+      Await.until(
+          "four nodes serve", () -> serving(ns).equals(Set.of("pi-1", "pi-2", "pi-3", "pi-4")));
+      Await.until(
+          "ScaledUp event with the numbers",
+          () ->
+              harness.events(ns).stream()
+                  .anyMatch(
+                      e ->
+                          "ScaledUp".equals(e.getReason())
+                              && e.getNote().startsWith("scaled 1 -> 4")));
+
+      // pi-2 turns hot: it leaves rotation and the standby pi-5 takes its place at once
+      agents.answer("pi-2", Fixtures.status("pi-2", 0, 78.5, false));
+      poll(agents);
+      Await.until(
+          "pi-5 replaces hot pi-2",
+          () -> serving(ns).equals(Set.of("pi-1", "pi-3", "pi-4", "pi-5")));
+      PiServerPool hot =
+          Await.value(
+              "pi-2 reported hot",
+              () -> harness.get(ns, "web"),
+              p ->
+                  p.getStatus().getNodes().stream()
+                      .anyMatch(
+                          n ->
+                              "pi-2".equals(n.getName())
+                                  && (n.getPhase() == NodeStatus.Phase.Hot
+                                      || n.getPhase() == NodeStatus.Phase.Draining)));
+      assertThat(hot.getStatus().getTotals().getHottestNode()).isEqualTo("pi-2");
+      Await.until(
+          "a Warning naming the hot node, its temperature and its replacement",
+          () ->
+              harness.events(ns).stream()
+                  .anyMatch(
+                      e ->
+                          "NodeDrained".equals(e.getReason())
+                              && "Warning".equals(e.getType())
+                              && e.getNote().contains("node pi-2 drained at 78.5")
+                              && e.getNote().contains("pi-5")));
+
+      Double drainLatencies =
+          harness
+              .operator
+              .metrics()
+              .registry()
+              .getSampleValue(
+                  "pipool_operator_threshold_to_label_seconds_count",
+                  new String[] {"namespace", "pool"},
+                  new String[] {ns, "web"});
+      assertThat(drainLatencies).as("threshold-to-label latency observed").isEqualTo(1.0);
+
+      // load falls to 50: one node would do, but the 60 s scale-down window holds four
+      agents.answer("pi-1", Fixtures.status("pi-1", 50, 50, false));
+      poll(agents);
+      Await.until(
+          "status shows the lower load",
+          () ->
+              Long.valueOf(50)
+                  .equals(harness.get(ns, "web").getStatus().getTotals().getConnections()));
+      for (int i = 0; i < 3; i++) {
+        harness.step(Duration.ofSeconds(9));
+        poll(agents);
+        Await.sleep(300);
+        assertThat(serving(ns)).as("inside the window").hasSize(4);
+      }
+      harness.step(Duration.ofSeconds(40));
+      poll(agents);
+      Await.until("scaled down after the window", () -> serving(ns).size() == 1);
+      Await.until(
+          "status desires one node",
+          () -> Integer.valueOf(1).equals(harness.get(ns, "web").getStatus().getDesiredReplicas()));
+      Await.until("ScaledDown event", () -> harness.hasEvent(ns, "ScaledDown"));
+    }
+  }
+
+  @Test
+  void dryRunReportsTheDecisionButLeavesTheLabelsAlone() {
+    String ns = "dryrun";
+    try (FakeAgents agents = FakeAgents.start(60, "pi-1", "pi-2", "pi-3")) {
+      for (String n : List.of("pi-1", "pi-2", "pi-3")) {
+        agents.answer(n, Fixtures.status(n, 100, 50, false));
+      }
+      PiServerPool pool = autoscaled(ns, agents);
+      pool.getSpec().getAutoscaling().setMode(io.pipool.api.v1alpha1.AutoscalingSpec.Mode.DryRun);
+      client.resource(pool).create();
+      pods(ns, agents, "pi-1", "pi-2", "pi-3");
+      PiServerPool seen =
+          Await.value(
+              "desired 3 in status",
+              () -> harness.get(ns, "web"),
+              p ->
+                  p.getStatus() != null
+                      && Integer.valueOf(3).equals(p.getStatus().getDesiredReplicas()));
+      assertThat(serving(ns)).isEmpty();
+      assertThat(seen.getStatus().getReplicas()).isZero();
+      assertThat(
+              Conditions.find(seen.getStatus().getConditions(), Conditions.SCALING_ACTIVE)
+                  .orElseThrow()
+                  .getMessage())
+          .contains("dry run");
+    }
+  }
+
+  @Test
+  void anAgentAnsweringGarbageIsUnreachableWithTheReasonAndOthersStillServe() {
+    String ns = "garbage";
+    try (FakeAgents agents = FakeAgents.start(70, "pi-1", "pi-2")) {
+      agents.script("pi-1", new FakeAgents.Garbage("<html>not an agent</html>"));
+      agents.answer("pi-2", Fixtures.status("pi-2", 10, 60, false));
+      client.resource(autoscaled(ns, agents)).create();
+      pods(ns, agents, "pi-1", "pi-2");
+      Await.until("pi-2 serves", () -> serving(ns).equals(Set.of("pi-2")));
+      PiServerPool seen =
+          Await.value(
+              "pi-1 unreachable because of its answer",
+              () -> harness.get(ns, "web"),
+              p ->
+                  p.getStatus().getNodes().stream()
+                      .anyMatch(
+                          n ->
+                              "pi-1".equals(n.getName())
+                                  && n.getPhase() == NodeStatus.Phase.Unreachable
+                                  && n.getReason() != null
+                                  && n.getReason().contains("invalid status document")));
+      NodeStatus pi1 =
+          seen.getStatus().getNodes().stream()
+              .filter(n -> "pi-1".equals(n.getName()))
+              .findFirst()
+              .orElseThrow();
+      assertThat(pi1.getReason()).contains("invalid status document");
+      assertThat(seen.getStatus().getTotals().getReachableNodes()).isEqualTo(1);
+    }
+  }
+
+  private static Set<String> serving(String ns) {
+    Set<String> out = new TreeSet<>();
+    harness
+        .pods(ns)
+        .forEach(
+            p -> {
+              if ("true".equals(p.getMetadata().getLabels().get(PiServerPool.SERVING_LABEL))) {
+                out.add(p.getSpec().getNodeName());
+              }
+            });
+    return out;
+  }
+}

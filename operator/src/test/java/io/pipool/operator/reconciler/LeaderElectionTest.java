@@ -1,0 +1,106 @@
+package io.pipool.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.pipool.operator.PiPoolOperator;
+import io.pipool.operator.config.OperatorConfig;
+import io.pipool.operator.testing.Await;
+import io.pipool.operator.testing.Fixtures;
+import io.pipool.operator.testing.OperatorHarness;
+import io.pipool.operator.testing.TestClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Two operator replicas on one Lease: one reconciles, the other takes over when it stops. */
+@EnableKubernetesMockClient(crud = true)
+class LeaderElectionTest {
+
+  static KubernetesClient client;
+  static KubernetesMockServer server;
+
+  private static PiPoolOperator replica(String name) {
+    OperatorConfig config =
+        OperatorHarness.config(
+            Map.of(
+                OperatorConfig.LEADER_ELECTION, "true",
+                OperatorConfig.LEASE_NAMESPACE, "ops",
+                OperatorConfig.POD_NAME, name));
+    return PiPoolOperator.start(client, config, new TestClock(Instant.now()));
+  }
+
+  private static double reconciles(PiPoolOperator op) {
+    Double v =
+        op.metrics()
+            .registry()
+            .getSampleValue(
+                "pipool_operator_reconciles_total",
+                new String[] {"namespace", "pool"},
+                new String[] {"lease", "web"});
+    return v == null ? 0 : v;
+  }
+
+  private static String holder() {
+    Lease lease = client.leases().inNamespace("ops").withName("pi-pool-operator-lease").get();
+    return lease == null ? null : lease.getSpec().getHolderIdentity();
+  }
+
+  @Test
+  void oneReplicaLeadsAndTheOtherTakesOverWhenItStops() {
+    // the SDK checks its Lease permissions first; the CRUD mock has no RBAC, so answer for it
+    server
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(
+            201,
+            new SelfSubjectRulesReviewBuilder()
+                .withNewStatus()
+                .addNewResourceRule()
+                .withApiGroups("coordination.k8s.io")
+                .withResources("leases")
+                .withVerbs("*")
+                .endResourceRule()
+                .withIncomplete(false)
+                .endStatus()
+                .build())
+        .always();
+    client
+        .resource(new NamespaceBuilder().withNewMetadata().withName("ops").endMetadata().build())
+        .create();
+    client
+        .resource(new NamespaceBuilder().withNewMetadata().withName("lease").endMetadata().build())
+        .create();
+    PiPoolOperator a = replica("op-a");
+    Await.until("op-a holds the lease", () -> "op-a".equals(holder()));
+    PiPoolOperator b = replica("op-b");
+    try {
+      client.resource(Fixtures.pool("lease", "web")).create();
+      Await.until("the leader reconciles", () -> reconciles(a) > 0);
+      Await.sleep(1000);
+      assertThat(reconciles(b)).as("the follower stays idle").isZero();
+      assertThat(holder()).isEqualTo("op-a");
+
+      a.stop();
+      OperatorHarness.edit(
+          client,
+          "lease",
+          "web",
+          p -> {
+            p.getSpec().setReplicas(2);
+          });
+      Await.until("op-b takes the lease", Duration.ofSeconds(40), () -> "op-b".equals(holder()));
+      Await.until("op-b reconciles", () -> reconciles(b) > 0);
+    } finally {
+      a.stop();
+      b.stop();
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package io.pipool.operator.testing;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.events.v1.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.pipool.api.v1alpha1.PiServerPool;
+import io.pipool.autoscale.PoolAutoscaler;
+import io.pipool.operator.PiPoolOperator;
+import io.pipool.operator.config.OperatorConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the real operator against Fabric8's mock API server in CRUD mode. The CRD is deliberately
+ * not installed in the mock: with it, the mock strips status on create and then rejects the JSON
+ * patch the SDK sends for the first status write (a real API server accepts it).
+ */
+public final class OperatorHarness implements AutoCloseable {
+
+  public final KubernetesClient client;
+  public final KubernetesMockServer server;
+  public final TestClock clock = new TestClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+  public final PiPoolOperator operator;
+
+  public OperatorHarness(
+      KubernetesClient client, KubernetesMockServer server, Map<String, String> env) {
+    this.client = client;
+    this.server = server;
+    this.operator = PiPoolOperator.start(client, config(env), clock, new PoolAutoscaler());
+  }
+
+  /** Test settings: no leader election, no HTTP port, no server-side apply (the mock lacks it). */
+  public static OperatorConfig config(Map<String, String> extra) {
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put(OperatorConfig.LEADER_ELECTION, "false");
+    env.put(OperatorConfig.HTTP_PORT, "-1");
+    env.put(OperatorConfig.SERVER_SIDE_APPLY, "false");
+    env.put(OperatorConfig.AGENT_IMAGE, "pipool/node-agent:test");
+    env.put(OperatorConfig.POLL_TIMEOUT_MS, "500");
+    env.put(OperatorConfig.RESTORE_CHECK_SECONDS, "1");
+    env.putAll(extra);
+    return OperatorConfig.fromEnv(env);
+  }
+
+  public PiServerPool get(String namespace, String name) {
+    return client.resources(PiServerPool.class).inNamespace(namespace).withName(name).get();
+  }
+
+  /** Edits a pool like kubectl edit: retried when the operator wrote its status in between. */
+  public static void edit(
+      KubernetesClient client,
+      String namespace,
+      String name,
+      java.util.function.Consumer<PiServerPool> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client
+            .resources(PiServerPool.class)
+            .inNamespace(namespace)
+            .withName(name)
+            .edit(
+                p -> {
+                  change.accept(p);
+                  return p;
+                });
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  public void edit(
+      String namespace, String name, java.util.function.Consumer<PiServerPool> change) {
+    edit(client, namespace, name, change);
+  }
+
+  public List<Pod> pods(String namespace) {
+    return client.pods().inNamespace(namespace).list().getItems();
+  }
+
+  public String servingLabel(String namespace, String pod) {
+    Pod p = client.pods().inNamespace(namespace).withName(pod).get();
+    return p == null ? null : p.getMetadata().getLabels().get(PiServerPool.SERVING_LABEL);
+  }
+
+  public List<Event> events(String namespace) {
+    return client.events().v1().events().inNamespace(namespace).list().getItems();
+  }
+
+  public boolean hasEvent(String namespace, String reason) {
+    return events(namespace).stream().anyMatch(e -> reason.equals(e.getReason()));
+  }
+
+  /** Drops everything recorded so far. */
+  public void drainRequests() {
+    while (take(10) != null) {
+      // discard
+    }
+  }
+
+  /** Requests recorded since the last drain, in order. */
+  public List<RecordedRequest> requests() {
+    List<RecordedRequest> out = new ArrayList<>();
+    RecordedRequest r;
+    while ((r = take(10)) != null) {
+      out.add(r);
+    }
+    return out;
+  }
+
+  private RecordedRequest take(long millis) {
+    try {
+      return server.takeRequest(millis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  public void step(Duration by) {
+    clock.advance(by);
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+  }
+}
