@@ -1,0 +1,234 @@
+package io.pipool.agent;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pipool.agent.config.AgentSettings;
+import io.pipool.agent.kube.PodLabelWatcher;
+import io.pipool.agent.server.AdminVerticle;
+import io.pipool.agent.server.ConnectionGate;
+import io.pipool.agent.server.ConnectionGuard;
+import io.pipool.agent.server.FdBudget;
+import io.pipool.agent.server.TrafficVerticle;
+import io.pipool.agent.status.AgentMetrics;
+import io.pipool.agent.status.AgentState;
+import io.pipool.agent.status.MonitorVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * One node agent, embeddable: the {@code serve} command runs one, the simulator runs hundreds in
+ * one JVM on a shared {@link Vertx} (no thread per agent; each agent is a few verticles, timers and
+ * counters).
+ */
+public final class NodeAgent {
+
+  private static final Logger LOG = Logger.getLogger(NodeAgent.class.getName());
+
+  /** Descriptors kept free for the JVM, logs, the admin port and the API watch. */
+  static final int FD_RESERVE = 64;
+
+  private final Vertx vertx;
+  private final AgentSettings settings;
+  private final AgentState state;
+  private final List<String> deployments = new ArrayList<>();
+  private PodLabelWatcher watcher;
+  private int trafficPort;
+  private int adminPort;
+  private Future<Void> stopping;
+
+  private NodeAgent(Vertx vertx, AgentSettings settings, AgentState state) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.state = state;
+  }
+
+  /** The agent version, from the jar manifest. */
+  public static String version() {
+    String v = NodeAgent.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  /**
+   * Starts an agent; the future completes once both ports listen and the first temperature and
+   * sysctl reads are in.
+   *
+   * @param clientOrNull a client to watch the agent's own pod with; null to run from config only
+   */
+  public static Future<NodeAgent> start(
+      Vertx vertx, AgentSettings settings, KubernetesClient clientOrNull, Clock clock) {
+    AgentSettings.Server srv = settings.server();
+    return vertx
+        .executeBlocking(() -> preflight(settings), false)
+        .compose(
+            max -> {
+              ConnectionGate gate =
+                  new ConnectionGate(max, settings.thermal().shedConnectionFraction());
+              boolean watch =
+                  clientOrNull != null
+                      && settings.watchPod()
+                      && !settings.pod().isEmpty()
+                      && !settings.namespace().isEmpty();
+              AgentState state =
+                  new AgentState(
+                      clock,
+                      gate,
+                      settings.initialServing(),
+                      watch ? "waiting for label " + "pipool.io/serving" : "serving.initial");
+              NodeAgent agent = new NodeAgent(vertx, settings, state);
+              AgentMetrics metrics = new AgentMetrics(state, true);
+              ConnectionGuard guard = new ConnectionGuard(vertx, state, srv.headerTimeoutSeconds());
+              Future<Void> up =
+                  agent
+                      .deploy(new MonitorVerticle(settings, state))
+                      .compose(v -> agent.deployTraffic(srv, state, metrics, guard))
+                      .compose(
+                          v -> {
+                            AdminVerticle admin =
+                                new AdminVerticle(
+                                    srv.adminHost(),
+                                    srv.adminPort(),
+                                    new AdminVerticle.Identity(
+                                        settings.node(), settings.pod(), version()),
+                                    state,
+                                    metrics);
+                            return agent
+                                .deploy(admin)
+                                .onSuccess(x -> agent.adminPort = admin.actualPort());
+                          });
+              return up.compose(
+                      v -> {
+                        if (watch) {
+                          agent.watcher =
+                              PodLabelWatcher.start(
+                                  clientOrNull, settings.namespace(), settings.pod(), state);
+                        }
+                        return Future.succeededFuture(agent);
+                      })
+                  .recover(e -> agent.undeployAll().transform(x -> Future.failedFuture(e)));
+            });
+  }
+
+  /** Checks files and the open-file limit; returns the connection cap to use. */
+  private static int preflight(AgentSettings s) {
+    AgentSettings.Server srv = s.server();
+    if (srv.mode() == AgentSettings.Mode.Static && !Files.isDirectory(srv.staticDir())) {
+      throw new IllegalStateException(
+          "server.staticDir " + srv.staticDir() + " is not a folder (Static mode serves from it)");
+    }
+    if (srv.tls()) {
+      for (var f : List.of(srv.tlsCertFile(), srv.tlsKeyFile())) {
+        if (!Files.isReadable(f)) {
+          throw new IllegalStateException("TLS file " + f + " cannot be read");
+        }
+      }
+    }
+    int reserve =
+        FD_RESERVE
+            + (srv.mode() == AgentSettings.Mode.Proxy
+                ? srv.eventLoops() * TrafficVerticle.PROXY_POOL_SIZE
+                : 0);
+    FdBudget.Result r =
+        FdBudget.cap(srv.maxConnections(), FdBudget.readSoftLimit(s.limitsFile()), reserve);
+    if (r.warning() != null) {
+      LOG.warning(r.warning());
+    }
+    return r.maxConnections();
+  }
+
+  private Future<Void> deployTraffic(
+      AgentSettings.Server srv, AgentState state, AgentMetrics metrics, ConnectionGuard guard) {
+    TrafficVerticle first = new TrafficVerticle(srv, srv.port(), state, metrics, guard);
+    return deploy(first)
+        .compose(
+            v -> {
+              trafficPort = first.actualPort();
+              // Further event loops share the first one's port (Vert.x balances accepts).
+              List<Future<Void>> more = new ArrayList<>();
+              for (int i = 1; i < srv.eventLoops(); i++) {
+                more.add(deploy(new TrafficVerticle(srv, trafficPort, state, metrics, guard)));
+              }
+              return Future.all(more).mapEmpty();
+            });
+  }
+
+  private Future<Void> deploy(io.vertx.core.Verticle verticle) {
+    return vertx
+        .deployVerticle(verticle)
+        .onSuccess(
+            id -> {
+              synchronized (deployments) {
+                deployments.add(id);
+              }
+            })
+        .mapEmpty();
+  }
+
+  /**
+   * Stops gracefully: readiness false and no new connections at once, in-flight requests get up to
+   * shutdownGraceSeconds, then everything closes. Idempotent.
+   */
+  public synchronized Future<Void> stop() {
+    if (stopping != null) {
+      return stopping;
+    }
+    state.drain();
+    if (watcher != null) {
+      watcher.close();
+    }
+    Promise<Void> drained = Promise.promise();
+    long deadline = System.nanoTime() + settings.shutdownGraceSeconds() * 1_000_000_000L;
+    waitForInFlight(drained, deadline);
+    stopping = drained.future().compose(v -> undeployAll());
+    return stopping;
+  }
+
+  private void waitForInFlight(Promise<Void> drained, long deadline) {
+    if (state.inFlight() <= 0 || System.nanoTime() >= deadline) {
+      if (state.inFlight() > 0) {
+        LOG.warning(
+            () -> state.inFlight() + " requests still in flight after the grace period; closing");
+      }
+      drained.complete();
+      return;
+    }
+    vertx.setTimer(50, id -> waitForInFlight(drained, deadline));
+  }
+
+  private Future<Void> undeployAll() {
+    List<String> ids;
+    synchronized (deployments) {
+      ids = new ArrayList<>(deployments);
+      deployments.clear();
+    }
+    List<Future<Void>> all = new ArrayList<>();
+    for (String id : ids) {
+      all.add(vertx.undeploy(id).recover(e -> Future.succeededFuture()));
+    }
+    return Future.all(all).mapEmpty();
+  }
+
+  /** The traffic port actually bound. */
+  public int trafficPort() {
+    return trafficPort;
+  }
+
+  /** The admin port actually bound. */
+  public int adminPort() {
+    return adminPort;
+  }
+
+  /** The agent's live state (read it; the agent changes it). */
+  public AgentState state() {
+    return state;
+  }
+
+  /** The settings the agent runs with. */
+  public AgentSettings settings() {
+    return settings;
+  }
+}

@@ -1,0 +1,247 @@
+package io.pipool.agent.cli;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.pipool.agent.NodeAgent;
+import io.pipool.agent.config.AgentSettings;
+import io.pipool.agent.config.ConfigException;
+import io.pipool.agent.config.ConfigLoader;
+import io.pipool.agent.config.SettingsFactory;
+import io.pipool.agent.kube.ClusterDetector;
+import io.pipool.agent.sysctl.ProcSys;
+import io.pipool.agent.sysctl.StateFile;
+import io.pipool.agent.sysctl.SysctlTool;
+import io.pipool.api.agent.AgentConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The agent's command line: {@code serve}, {@code apply-sysctls}, {@code restore-sysctls}. Exit
+ * codes: 0 ok, 1 failure, 2 bad usage or configuration.
+ */
+public final class Main {
+
+  /** Success. */
+  public static final int OK = 0;
+
+  /** A step failed (for example a sysctl that does not hold). */
+  public static final int FAILED = 1;
+
+  /** Bad usage or configuration. */
+  public static final int USAGE = 2;
+
+  static final String HELP =
+      """
+      pi-pool node agent %s
+
+      Usage: java -jar pi-pool-agent.jar <command> [--config agent.yaml]
+
+      Commands:
+        serve --config agent.yaml            serve traffic, watch temperature and sysctls, report
+        apply-sysctls --config agent.yaml    validate, save originals (first time only), write,
+                                             read back; exit 0 only when every value holds
+        restore-sysctls [--config agent.yaml] write the saved originals back, remove the state file
+        --help                               this text
+
+      Every setting may also come from the environment: PIPOOL_<SECTION>_<FIELD>, e.g.
+      PIPOOL_SERVER_PORT, PIPOOL_SERVER_MODE, PIPOOL_SYSCTLS_PROCROOT; node and pod identity from
+      PIPOOL_NODE_NAME, PIPOOL_POD_NAME, PIPOOL_POD_NAMESPACE.
+
+      Exit codes: 0 ok, 1 failure, 2 bad usage or configuration.
+      """;
+
+  private static final Logger LOG = Logger.getLogger(Main.class.getName());
+
+  private Main() {}
+
+  /** Entry point. */
+  public static void main(String[] args) {
+    System.exit(run(args, System.getenv(), System.out, System.err));
+  }
+
+  /** Runs a command; returns the exit code ({@code serve} returns after shutdown). */
+  public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    if (args.length == 0) {
+      err.print(HELP.formatted(NodeAgent.version()));
+      return USAGE;
+    }
+    String command = args[0];
+    if (command.equals("--help") || command.equals("-h") || command.equals("help")) {
+      out.print(HELP.formatted(NodeAgent.version()));
+      return OK;
+    }
+    Path config;
+    try {
+      config = configOption(List.of(args).subList(1, args.length));
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      err.println("run with --help for usage");
+      return USAGE;
+    }
+    try {
+      return switch (command) {
+        case "serve" -> serve(required(config, command), env, err);
+        case "apply-sysctls" -> sysctls(true, settings(required(config, command), env), out, err);
+        case "restore-sysctls" -> sysctls(false, settings(config, env), out, err);
+        default -> {
+          err.println(
+              "unknown command \""
+                  + command
+                  + "\"; allowed are serve, apply-sysctls, restore-sysctls, --help");
+          yield USAGE;
+        }
+      };
+    } catch (ConfigException e) {
+      err.println(e.getMessage());
+      return USAGE;
+    }
+  }
+
+  private static Path configOption(List<String> rest) {
+    Path config = null;
+    for (int i = 0; i < rest.size(); i++) {
+      String a = rest.get(i);
+      if (a.equals("--config") && i + 1 < rest.size()) {
+        config = Path.of(rest.get(++i));
+      } else if (a.startsWith("--config=")) {
+        config = Path.of(a.substring("--config=".length()));
+      } else {
+        throw new IllegalArgumentException("unexpected argument \"" + a + "\"");
+      }
+    }
+    return config;
+  }
+
+  private static Path required(Path config, String command) {
+    if (config == null) {
+      throw new ConfigException(command + " needs --config agent.yaml");
+    }
+    return config;
+  }
+
+  private static AgentSettings settings(Path config, Map<String, String> env) {
+    AgentConfig file = config == null ? ConfigLoader.empty() : ConfigLoader.read(config);
+    return SettingsFactory.fromConfig(file, env);
+  }
+
+  private static int sysctls(boolean apply, AgentSettings s, PrintStream out, PrintStream err) {
+    SysctlTool tool =
+        new SysctlTool(new ProcSys(s.sysctl().procRoot()), new StateFile(s.sysctl().stateFile()));
+    SysctlTool.Outcome result = apply ? tool.apply(s.sysctl().values()) : tool.restore();
+    result.changed().forEach(out::println);
+    result.failures().forEach(err::println);
+    if (!result.ok()) {
+      err.println(
+          (apply ? "apply-sysctls" : "restore-sysctls")
+              + " failed for "
+              + result.failures().size()
+              + " sysctl(s)");
+      return FAILED;
+    }
+    return OK;
+  }
+
+  private static int serve(Path config, Map<String, String> env, PrintStream err) {
+    AgentSettings s = settings(config, env);
+    LogSetup.configure(s.jsonLogs(), s.logLevel(), s.node(), s.pod());
+    Vertx vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setPreferNativeTransport(true)
+                .setEventLoopPoolSize(s.server().eventLoops())
+                .setWorkerPoolSize(4)
+                .setInternalBlockingPoolSize(2));
+    KubernetesClient client = null;
+    if (s.watchPod()
+        && ClusterDetector.configured(env, homeDir(env), ClusterDetector.SERVICE_ACCOUNT_TOKEN)) {
+      client = new KubernetesClientBuilder().build();
+    }
+    NodeAgent agent;
+    try {
+      agent =
+          NodeAgent.start(vertx, s, client, Clock.systemUTC())
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      err.println("cannot start: " + cause.getMessage());
+      close(vertx, client);
+      return FAILED;
+    }
+    LOG.info(
+        () ->
+            "serving "
+                + s.server().mode()
+                + " on "
+                + s.server().host()
+                + ":"
+                + agent.trafficPort()
+                + (s.server().tls() ? " (TLS)" : "")
+                + ", admin on "
+                + s.server().adminHost()
+                + ":"
+                + agent.adminPort()
+                + ", maxConnections "
+                + agent.state().gate().maxConnections()
+                + ", transport "
+                + (vertx.isNativeTransportEnabled() ? "epoll" : "nio"));
+    CountDownLatch stopped = new CountDownLatch(1);
+    final KubernetesClient kube = client;
+    Runnable shutdown =
+        () -> {
+          LOG.info("signal received: readiness false, draining");
+          try {
+            agent
+                .stop()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(s.shutdownGraceSeconds() + 10L, TimeUnit.SECONDS);
+          } catch (Exception e) {
+            LOG.warning(() -> "shutdown did not complete cleanly: " + e);
+          }
+          close(vertx, kube);
+          stopped.countDown();
+        };
+    for (String signal : new String[] {"TERM", "INT"}) {
+      Signals.on(signal, () -> new Thread(shutdown, "pipool-shutdown").start());
+    }
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    LOG.info("stopped");
+    return OK;
+  }
+
+  private static Path homeDir(Map<String, String> env) {
+    String home = env.get("HOME");
+    return home == null ? null : Path.of(home);
+  }
+
+  private static void close(Vertx vertx, KubernetesClient client) {
+    List<Runnable> steps = new ArrayList<>();
+    if (client != null) {
+      steps.add(client::close);
+    }
+    steps.add(
+        () -> {
+          try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+          } catch (Exception e) {
+            // exiting anyway
+          }
+        });
+    steps.forEach(Runnable::run);
+  }
+}

@@ -1,0 +1,86 @@
+package io.pipool.agent.server;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Admission control: counts open connections against a cap that drops while shedding and closes
+ * entirely while draining. Lock-free, because every event loop of the agent consults it once per
+ * new connection.
+ */
+public final class ConnectionGate {
+
+  private final int maxConnections;
+  private final int shedLimit;
+  private final AtomicInteger active = new AtomicInteger();
+  private final LongAdder total = new LongAdder();
+  private final LongAdder rejected = new LongAdder();
+  private volatile int limit;
+
+  /**
+   * A gate for {@code maxConnections}, keeping {@code shedFraction} of them while shedding (at
+   * least one).
+   */
+  public ConnectionGate(int maxConnections, double shedFraction) {
+    this.maxConnections = maxConnections;
+    this.shedLimit = Math.max(1, (int) Math.floor(maxConnections * shedFraction));
+    this.limit = maxConnections;
+  }
+
+  /** Admits a new connection or counts it as rejected. */
+  public boolean tryAcquire() {
+    while (true) {
+      int now = active.get();
+      if (now >= limit) {
+        rejected.increment();
+        return false;
+      }
+      if (active.compareAndSet(now, now + 1)) {
+        total.increment();
+        return true;
+      }
+    }
+  }
+
+  /** An admitted connection has closed. */
+  public void release() {
+    active.decrementAndGet();
+  }
+
+  /** Lowers the cap while shedding, restores it after. */
+  public void shedding(boolean on) {
+    if (limit != 0) {
+      limit = on ? shedLimit : maxConnections;
+    }
+  }
+
+  /** Refuses every new connection from now on. */
+  public void drain() {
+    limit = 0;
+  }
+
+  /** Connections open now. */
+  public int active() {
+    return active.get();
+  }
+
+  /** Connections admitted since start. */
+  public long total() {
+    return total.sum();
+  }
+
+  /** Connections refused since start. */
+  public long rejected() {
+    return rejected.sum();
+  }
+
+  /** The current cap. */
+  public int limit() {
+    return limit;
+  }
+
+  /** The configured cap (after the open-file check). */
+  public int maxConnections() {
+    return maxConnections;
+  }
+}

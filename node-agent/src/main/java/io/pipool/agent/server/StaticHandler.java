@@ -1,0 +1,155 @@
+package io.pipool.agent.server;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.file.FileProps;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Static mode: files from a folder (such as a mounted ConfigMap) with content types, ETag and
+ * Last-Modified validators answered with 304, and HEAD. File metadata is read off the event loop
+ * through Vert.x's file system.
+ */
+final class StaticHandler implements Handler<HttpServerRequest> {
+
+  private final Vertx vertx;
+  private final Path root;
+  private final boolean compression;
+
+  StaticHandler(Vertx vertx, Path root, boolean compression) {
+    this.vertx = vertx;
+    this.root = root.toAbsolutePath().normalize();
+    this.compression = compression;
+  }
+
+  @Override
+  public void handle(HttpServerRequest req) {
+    HttpServerResponse resp = req.response();
+    if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
+      resp.setStatusCode(405).putHeader(HttpHeaders.ALLOW, "GET, HEAD").end();
+      return;
+    }
+    Path file = resolve(req.path());
+    if (file == null) {
+      resp.setStatusCode(404).end("not found\n");
+      return;
+    }
+    vertx
+        .fileSystem()
+        .props(file.toString())
+        .compose(
+            props -> {
+              if (props.isDirectory()) {
+                Path index = file.resolve("index.html");
+                return vertx.fileSystem().props(index.toString()).map(p -> new Found(index, p));
+              }
+              return io.vertx.core.Future.succeededFuture(new Found(file, props));
+            })
+        .onComplete(
+            ar -> {
+              if (ar.failed() || !ar.result().props().isRegularFile()) {
+                resp.setStatusCode(404).end("not found\n");
+              } else {
+                serve(req, ar.result().path(), ar.result().props());
+              }
+            });
+  }
+
+  private record Found(Path path, FileProps props) {}
+
+  private void serve(HttpServerRequest req, Path file, FileProps props) {
+    HttpServerResponse resp = req.response();
+    long mtimeSeconds = props.lastModifiedTime() / 1000;
+    String etag = etag(mtimeSeconds, props.size());
+    String lastModified = httpDate(mtimeSeconds);
+    resp.putHeader(HttpHeaders.ETAG, etag).putHeader(HttpHeaders.LAST_MODIFIED, lastModified);
+    if (notModified(req, etag, mtimeSeconds)) {
+      resp.setStatusCode(304).end();
+      return;
+    }
+    ContentTypes.Type type = ContentTypes.forFile(file.getFileName().toString());
+    resp.putHeader(HttpHeaders.CONTENT_TYPE, type.value());
+    if (!compression || !type.compressible()) {
+      // Vert.x skips compression for a response marked identity.
+      resp.putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
+    }
+    if (req.method() == HttpMethod.HEAD) {
+      resp.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(props.size())).end();
+    } else {
+      resp.sendFile(file.toString());
+    }
+  }
+
+  /** The file under the root for a request path, or null when it would escape the root. */
+  Path resolve(String rawPath) {
+    if (rawPath == null || !rawPath.startsWith("/")) {
+      return null;
+    }
+    String decoded;
+    try {
+      decoded = URLDecoder.decode(rawPath.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException badEscape) {
+      return null;
+    }
+    if (decoded.indexOf('\0') >= 0 || decoded.contains("\\")) {
+      return null;
+    }
+    for (String segment : decoded.split("/")) {
+      // Hidden files and ConfigMap internals (..data, ..2024_...) are not content.
+      if (segment.startsWith(".")) {
+        return null;
+      }
+    }
+    Path p = root.resolve(decoded.substring(1)).normalize();
+    return p.startsWith(root) ? p : null;
+  }
+
+  /** nginx's format: hex mtime and hex size. */
+  static String etag(long mtimeSeconds, long size) {
+    return "\"" + Long.toHexString(mtimeSeconds) + "-" + Long.toHexString(size) + "\"";
+  }
+
+  /** IMF-fixdate (RFC 9110): two-digit day, always GMT. */
+  private static final DateTimeFormatter HTTP_DATE =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.ENGLISH)
+          .withZone(ZoneOffset.UTC);
+
+  static String httpDate(long epochSeconds) {
+    return HTTP_DATE.format(Instant.ofEpochSecond(epochSeconds));
+  }
+
+  private static boolean notModified(HttpServerRequest req, String etag, long mtimeSeconds) {
+    String inm = req.getHeader(HttpHeaders.IF_NONE_MATCH);
+    if (inm != null) {
+      // If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2).
+      for (String candidate : inm.split(",")) {
+        String c = candidate.trim();
+        if (c.equals("*") || c.equals(etag) || c.equals("W/" + etag)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    String ims = req.getHeader(HttpHeaders.IF_MODIFIED_SINCE);
+    if (ims != null) {
+      try {
+        long since =
+            DateTimeFormatter.RFC_1123_DATE_TIME.parse(ims.trim(), Instant::from).getEpochSecond();
+        return mtimeSeconds <= since;
+      } catch (DateTimeParseException ignored) {
+        return false;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,117 @@
+package io.pipool.agent.status;
+
+import io.pipool.agent.config.AgentSettings;
+import io.pipool.agent.sysctl.DriftChecker;
+import io.pipool.agent.sysctl.ProcSys;
+import io.pipool.agent.sysctl.StateFile;
+import io.pipool.agent.thermal.ShedPolicy;
+import io.pipool.agent.thermal.TemperatureReading;
+import io.pipool.agent.thermal.ThermalZones;
+import io.pipool.agent.thermal.ThrottleReader;
+import io.pipool.api.agent.ThrottleFlags;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.Locale;
+import java.util.logging.Logger;
+
+/**
+ * Periodic, read-only observation: temperature and throttle flags (driving self-protection), sysctl
+ * drift, and the request-rate samples. File and process work runs on worker threads; state changes
+ * happen on this verticle's event loop. Completes its start after the first round, so the agent
+ * never reports ready before it knows whether it is too hot.
+ */
+public final class MonitorVerticle extends AbstractVerticle {
+
+  private static final Logger LOG = Logger.getLogger(MonitorVerticle.class.getName());
+
+  private record ThermalSample(TemperatureReading reading, ThrottleReader.Result throttle) {}
+
+  private final AgentSettings settings;
+  private final AgentState state;
+  private final ShedPolicy policy;
+  private boolean thermalBusy;
+  private boolean sysctlBusy;
+
+  /** Monitors for one agent. */
+  public MonitorVerticle(AgentSettings settings, AgentState state) {
+    this.settings = settings;
+    this.state = state;
+    AgentSettings.Thermal t = settings.thermal();
+    this.policy = new ShedPolicy(t.criticalCelsius(), t.recoverCelsius(), t.treatThrottledAsHot());
+  }
+
+  @Override
+  public void start(Promise<Void> started) {
+    ThermalZones zones = new ThermalZones(settings.thermal().sysfsRoot());
+    ThrottleReader throttle = new ThrottleReader(settings.thermal().vcgencmd());
+    DriftChecker drift =
+        new DriftChecker(
+            new ProcSys(settings.sysctl().procRoot()),
+            new StateFile(settings.sysctl().stateFile()));
+    state.sampleRate();
+    vertx.setPeriodic(1000, id -> state.sampleRate());
+    vertx.setPeriodic(
+        settings.thermal().pollIntervalSeconds() * 1000L, id -> pollThermal(zones, throttle));
+    vertx.setPeriodic(settings.sysctl().checkIntervalSeconds() * 1000L, id -> checkSysctls(drift));
+    Future.all(pollThermal(zones, throttle), checkSysctls(drift))
+        .onComplete(ar -> started.complete());
+  }
+
+  private Future<Void> pollThermal(ThermalZones zones, ThrottleReader throttle) {
+    if (thermalBusy) {
+      return Future.succeededFuture();
+    }
+    thermalBusy = true;
+    return vertx
+        .executeBlocking(() -> new ThermalSample(zones.read(), throttle.read()), false)
+        .onComplete(ar -> thermalBusy = false)
+        .onSuccess(this::applyThermal)
+        .mapEmpty();
+  }
+
+  private void applyThermal(ThermalSample s) {
+    TemperatureReading previous = state.temperature();
+    state.temperature(s.reading());
+    if (s.reading().error() != null && !s.reading().error().equals(previous.error())) {
+      LOG.warning(() -> "temperature unavailable: " + s.reading().error());
+    }
+    ThrottleFlags flags = s.throttle().flags();
+    state.throttle(flags, s.throttle().error());
+    boolean throttledNow =
+        flags != null
+            && (flags.frequencyCapped() || flags.throttled() || flags.softTemperatureLimit());
+    Double c = s.reading().celsius();
+    boolean next = policy.next(state.shedding(), c, throttledNow);
+    if (next != state.shedding()) {
+      String reason =
+          next
+              ? (c != null && c >= policy.criticalCelsius()
+                  ? String.format(
+                      Locale.ROOT,
+                      "SoC at %.1f °C, at or above critical %.1f °C",
+                      c,
+                      policy.criticalCelsius())
+                  : "firmware throttling (" + flags.hex() + ")")
+              : "cooled below " + policy.recoverCelsius() + " °C";
+      state.shedding(next, reason);
+      if (next) {
+        LOG.warning(() -> "shedding load: " + reason + "; connection cap " + state.gate().limit());
+      } else {
+        LOG.info(() -> "stopped shedding: " + reason);
+      }
+    }
+  }
+
+  private Future<Void> checkSysctls(DriftChecker drift) {
+    if (sysctlBusy) {
+      return Future.succeededFuture();
+    }
+    sysctlBusy = true;
+    return vertx
+        .executeBlocking(() -> drift.check(settings.sysctl().values()), false)
+        .onComplete(ar -> sysctlBusy = false)
+        .onSuccess(state::sysctls)
+        .mapEmpty();
+  }
+}

@@ -1,0 +1,145 @@
+package io.pipool.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pipool.agent.support.TestAgents;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class MainTest {
+
+  @TempDir Path dir;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private Path config;
+
+  @BeforeEach
+  void fakeNode() {
+    TestAgents.write(dir.resolve("proc/net/core/somaxconn"), "128\n");
+    TestAgents.write(dir.resolve("proc/net/ipv4/tcp_max_syn_backlog"), "256\n");
+    config = dir.resolve("agent.yaml");
+    writeConfig("    net.core.somaxconn: \"4096\"\n    net.ipv4.tcp_max_syn_backlog: \"4096\"\n");
+  }
+
+  private void writeConfig(String values) {
+    TestAgents.write(
+        config,
+        "sysctls:\n  procRoot: "
+            + dir.resolve("proc")
+            + "\n  stateFile: "
+            + dir.resolve("state.json")
+            + "\n  values:\n"
+            + values);
+  }
+
+  private int run(Map<String, String> env, String... args) {
+    return Main.run(
+        args,
+        env,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "'', 2",
+    "--help, 0",
+    "frobnicate, 2",
+    "serve, 2",
+    "apply-sysctls, 2",
+    "'serve --config', 2",
+    "'serve --config a.yaml extra', 2",
+    "'serve --config /no/such/agent.yaml', 2"
+  })
+  void usageErrorsExitTwo(String line, int code) {
+    String[] args = line.isEmpty() ? new String[0] : line.split(" ");
+    assertThat(run(Map.of(), args)).isEqualTo(code);
+  }
+
+  @Test
+  void helpListsTheCommands() {
+    run(Map.of(), "--help");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("serve --config", "apply-sysctls", "restore-sysctls", "PIPOOL_SERVER_PORT");
+  }
+
+  @Test
+  void badConfigExitsTwoNamingTheField() {
+    TestAgents.write(config, "server:\n  mode: Turbo\n  port: 99999\n");
+    assertThat(run(Map.of(), "serve", "--config", config.toString())).isEqualTo(2);
+    assertThat(err()).contains("server.mode", "Echo, Static, Proxy", "server.port", "0 to 65535");
+  }
+
+  @Test
+  void badEnvironmentExitsTwoNamingTheVariable() {
+    assertThat(run(Map.of("PIPOOL_SERVER_PORT", "eighty"), "serve", "--config", config.toString()))
+        .isEqualTo(2);
+    assertThat(err()).contains("PIPOOL_SERVER_PORT");
+  }
+
+  @Test
+  void applyThenRestore() throws Exception {
+    assertThat(run(Map.of(), "apply-sysctls", "--config", config.toString())).isZero();
+    assertThat(Files.readString(dir.resolve("proc/net/core/somaxconn")).trim()).isEqualTo("4096");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("net.core.somaxconn = 4096 (was 128)");
+
+    assertThat(run(Map.of(), "restore-sysctls", "--config=" + config)).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("net.core.somaxconn = 128 (was 4096)");
+    assertThat(Files.readString(dir.resolve("proc/net/core/somaxconn")).trim()).isEqualTo("128");
+    assertThat(dir.resolve("state.json")).doesNotExist();
+  }
+
+  @Test
+  void restoreWorksFromTheEnvironmentAlone() throws Exception {
+    run(Map.of(), "apply-sysctls", "--config", config.toString());
+    Map<String, String> env =
+        Map.of(
+            "PIPOOL_SYSCTLS_PROCROOT", dir.resolve("proc").toString(),
+            "PIPOOL_SYSCTLS_STATEFILE", dir.resolve("state.json").toString());
+    assertThat(run(env, "restore-sysctls")).isZero();
+    assertThat(Files.readString(dir.resolve("proc/net/ipv4/tcp_max_syn_backlog")).trim())
+        .isEqualTo("256");
+  }
+
+  @Test
+  void refusedSysctlsExitOneNamingEach() throws Exception {
+    writeConfig(
+        "    kernel.panic: \"1\"\n    vm.swappiness: \"10\"\n    net.core.somaxconn: \"4096\"\n");
+    assertThat(run(Map.of(), "apply-sysctls", "--config", config.toString())).isEqualTo(1);
+    assertThat(err()).contains("kernel.panic", "vm.swappiness").doesNotContain("somaxconn is");
+    assertThat(Files.readString(dir.resolve("proc/net/core/somaxconn")).trim()).isEqualTo("128");
+  }
+
+  @Test
+  void aMissingSysctlExitsOneNamingIt() {
+    writeConfig("    net.core.rmem_max: \"4194304\"\n");
+    assertThat(run(Map.of(), "apply-sysctls", "--config", config.toString())).isEqualTo(1);
+    assertThat(err()).contains("net.core.rmem_max");
+  }
+
+  @Test
+  void serveThatCannotStartExitsOne() {
+    TestAgents.write(
+        config,
+        "server:\n  mode: Static\n  staticDir: "
+            + dir.resolve("no-such-folder")
+            + "\n  port: 0\n  adminPort: 0\n  host: 127.0.0.1\n  adminHost: 127.0.0.1\n");
+    assertThat(run(Map.of(), "serve", "--config", config.toString())).isEqualTo(1);
+    assertThat(err()).contains("staticDir");
+  }
+}

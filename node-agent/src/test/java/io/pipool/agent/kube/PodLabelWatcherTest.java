@@ -1,0 +1,114 @@
+package io.pipool.agent.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.pipool.agent.NodeAgent;
+import io.pipool.agent.support.Admin;
+import io.pipool.agent.support.Await;
+import io.pipool.agent.support.TestAgents;
+import io.pipool.api.agent.AgentStatus.ServingMode;
+import io.pipool.api.v1alpha1.PiServerPool;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(VertxExtension.class)
+@EnableKubernetesMockClient(crud = true)
+class PodLabelWatcherTest {
+
+  static KubernetesClient client;
+
+  @TempDir Path dir;
+
+  private static Pod pod(String name, String serving) {
+    Map<String, String> labels =
+        serving == null ? Map.of() : Map.of(PiServerPool.SERVING_LABEL, serving);
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace("pool")
+        .withLabels(labels)
+        .endMetadata()
+        .build();
+  }
+
+  private NodeAgent start(Vertx vertx, String podName, String initial) {
+    return Await.result(
+        NodeAgent.start(
+            vertx,
+            TestAgents.settings(
+                dir,
+                Map.of(
+                    "PIPOOL_POD_NAME", podName,
+                    "PIPOOL_POD_NAMESPACE", "pool",
+                    "PIPOOL_SERVING_INITIAL", initial)),
+            client,
+            Clock.systemUTC()));
+  }
+
+  @Test
+  void readinessFollowsTheOwnPodsServingLabel(Vertx vertx) {
+    client.pods().inNamespace("pool").resource(pod("agent-a", "false")).create();
+    // Another pod's label must not matter.
+    client.pods().inNamespace("pool").resource(pod("agent-b", "true")).create();
+
+    NodeAgent agent = start(vertx, "agent-a", "Serving");
+
+    Await.until("standby from the label", Duration.ofSeconds(10), () -> Admin.readyz(agent) == 503);
+    assertThat(Admin.status(agent).servingMode()).isEqualTo(ServingMode.Standby);
+    assertThat(Admin.status(agent).servingReason()).contains("pipool.io/serving=false");
+    // Standby is out of rotation but fit to serve: Kubernetes must count the pod as available,
+    // or a DaemonSet rolling update would stall on it.
+    assertThat(Admin.get(agent, "/readyz/pod").status()).isEqualTo(200);
+
+    client
+        .pods()
+        .inNamespace("pool")
+        .withName("agent-a")
+        .edit(
+            p ->
+                new PodBuilder(p)
+                    .editMetadata()
+                    .addToLabels(PiServerPool.SERVING_LABEL, "true")
+                    .endMetadata()
+                    .build());
+    Await.until("serving from the label", Duration.ofSeconds(10), () -> Admin.readyz(agent) == 200);
+
+    client.pods().inNamespace("pool").withName("agent-a").delete();
+    Await.until("standby once deleted", Duration.ofSeconds(10), () -> Admin.readyz(agent) == 503);
+  }
+
+  @Test
+  void withoutTheLabelTheInitialModeStays(Vertx vertx) {
+    client.pods().inNamespace("pool").resource(pod("agent-c", null)).create();
+    NodeAgent agent = start(vertx, "agent-c", "Standby");
+    assertThat(Admin.status(agent).servingMode()).isEqualTo(ServingMode.Standby);
+    assertThat(Admin.status(agent).servingReason()).contains("waiting for label");
+  }
+
+  @Test
+  void withoutAClusterTheModeComesFromConfig() {
+    assertThat(ClusterDetector.configured(Map.of(), dir, dir.resolve("token"))).isFalse();
+    TestAgents.write(dir.resolve(".kube/config"), "apiVersion: v1\n");
+    assertThat(ClusterDetector.configured(Map.of(), dir, dir.resolve("token"))).isTrue();
+    assertThat(
+            ClusterDetector.configured(
+                Map.of("KUBECONFIG", dir.resolve("missing").toString()), dir, dir.resolve("token")))
+        .isFalse();
+    TestAgents.write(dir.resolve("token"), "t");
+    assertThat(
+            ClusterDetector.configured(
+                Map.of("KUBERNETES_SERVICE_HOST", "10.0.0.1"), null, dir.resolve("token")))
+        .isTrue();
+  }
+}

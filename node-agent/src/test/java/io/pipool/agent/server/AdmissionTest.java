@@ -1,0 +1,74 @@
+package io.pipool.agent.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pipool.agent.NodeAgent;
+import io.pipool.agent.support.Admin;
+import io.pipool.agent.support.Await;
+import io.pipool.agent.support.RawHttp;
+import io.pipool.agent.support.TestAgents;
+import io.pipool.api.agent.AgentStatus;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(VertxExtension.class)
+class AdmissionTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void theConnectionPastTheCapGets503AndIsClosed(Vertx vertx) throws Exception {
+    NodeAgent agent =
+        Await.result(
+            TestAgents.start(
+                vertx, TestAgents.settings(dir, Map.of("PIPOOL_SERVER_MAXCONNECTIONS", "2"))));
+    try (RawHttp a = new RawHttp(agent.trafficPort());
+        RawHttp b = new RawHttp(agent.trafficPort())) {
+      assertThat(a.get("/").read().status()).isEqualTo(200);
+      assertThat(b.get("/").read().status()).isEqualTo(200);
+
+      try (RawHttp extra = new RawHttp(agent.trafficPort())) {
+        RawHttp.Response r = extra.get("/").read();
+        assertThat(r.status()).isEqualTo(503);
+        assertThat(r.header("retry-after")).isEqualTo("5");
+        assertThat(r.body()).contains("connection limit");
+        assertThat(extra.closedByServer()).isTrue();
+      }
+      AgentStatus.Connections c = Admin.status(agent).connections();
+      assertThat(c.active()).isEqualTo(2);
+      assertThat(c.rejected()).isEqualTo(1);
+      assertThat(c.limit()).isEqualTo(2);
+      assertThat(Admin.get(agent, "/metrics").body())
+          .contains("pipool_agent_connections_rejected_total 1.0");
+
+      // The admitted connections keep working.
+      assertThat(a.get("/").read().status()).isEqualTo(200);
+    }
+    Await.until(
+        "both connections released",
+        Duration.ofSeconds(10),
+        () -> agent.state().gate().active() == 0);
+    try (RawHttp again = new RawHttp(agent.trafficPort())) {
+      assertThat(again.get("/").read().status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aTooLowOpenFileLimitCapsMaxConnections(Vertx vertx) {
+    TestAgents.write(
+        dir.resolve("limits"),
+        "Max open files            100                  4096                 files\n");
+    NodeAgent agent =
+        Await.result(
+            TestAgents.start(
+                vertx, TestAgents.settings(dir, Map.of("PIPOOL_SERVER_MAXCONNECTIONS", "4000"))));
+    assertThat(agent.state().gate().maxConnections()).isEqualTo(36);
+    assertThat(Admin.status(agent).connections().limit()).isEqualTo(36);
+  }
+}

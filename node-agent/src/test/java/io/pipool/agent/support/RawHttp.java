@@ -1,0 +1,124 @@
+package io.pipool.agent.support;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/** A blocking HTTP/1.1 client on a plain socket, for byte-exact and misbehaving requests. */
+public final class RawHttp implements AutoCloseable {
+
+  /**
+   * A response as read off the wire.
+   *
+   * @param status the status code
+   * @param head the status line and headers
+   * @param body the body
+   */
+  public record Response(int status, String head, String body) {
+
+    /** A header value (name case-insensitive), null when absent. */
+    public String header(String name) {
+      for (String line : head.split("\r\n")) {
+        if (line.toLowerCase(Locale.ROOT).startsWith(name.toLowerCase(Locale.ROOT) + ":")) {
+          return line.substring(name.length() + 1).trim();
+        }
+      }
+      return null;
+    }
+  }
+
+  private final Socket socket;
+  private final InputStream in;
+
+  /** Connects to 127.0.0.1:port. */
+  public RawHttp(int port) throws IOException {
+    socket = new Socket("127.0.0.1", port);
+    socket.setSoTimeout(10_000);
+    in = socket.getInputStream();
+  }
+
+  /** Sends raw bytes. */
+  public RawHttp send(String raw) throws IOException {
+    socket.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
+    socket.getOutputStream().flush();
+    return this;
+  }
+
+  /** Sends a GET for {@code path} on a keep-alive connection. */
+  public RawHttp get(String path) throws IOException {
+    return send("GET " + path + " HTTP/1.1\r\nHost: test\r\n\r\n");
+  }
+
+  /** Reads one response (Content-Length framed, or until close). */
+  public Response read() throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int matched = 0;
+    byte[] end = {'\r', '\n', '\r', '\n'};
+    while (matched < 4) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("connection closed before a full response head: " + head);
+      }
+      head.write(b);
+      matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+    }
+    String h = head.toString(StandardCharsets.ISO_8859_1);
+    int status = Integer.parseInt(h.substring(9, 12));
+    Response partial = new Response(status, h, "");
+    String length = partial.header("content-length");
+    byte[] body;
+    if (length != null) {
+      body = in.readNBytes(Integer.parseInt(length));
+    } else if ("chunked".equalsIgnoreCase(partial.header("transfer-encoding"))) {
+      body = readChunks();
+    } else if (status == 304 || status == 204) {
+      body = new byte[0];
+    } else {
+      body = in.readAllBytes();
+    }
+    return new Response(status, h, new String(body, StandardCharsets.ISO_8859_1));
+  }
+
+  private byte[] readChunks() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    while (true) {
+      int size = Integer.parseInt(line().split(";")[0].trim(), 16);
+      if (size == 0) {
+        line(); // the empty line after the last chunk (no trailers expected)
+        return out.toByteArray();
+      }
+      out.write(in.readNBytes(size));
+      line();
+    }
+  }
+
+  private String line() throws IOException {
+    StringBuilder sb = new StringBuilder();
+    int b;
+    while ((b = in.read()) >= 0 && b != '\n') {
+      if (b != '\r') {
+        sb.append((char) b);
+      }
+    }
+    return sb.toString();
+  }
+
+  /** True when the server has closed the connection (reads end of stream). */
+  public boolean closedByServer() {
+    try {
+      return in.read() < 0;
+    } catch (java.net.SocketTimeoutException stillOpen) {
+      return false;
+    } catch (IOException e) {
+      return true; // reset counts as closed
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}
