@@ -2,6 +2,7 @@ package io.pipool.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -60,7 +61,12 @@ public class PiServerPool extends CustomResource<PiServerPoolSpec, PiServerPoolS
   /** Label on every object the operator creates for a pool, naming the pool. */
   public static final String POOL_LABEL = GROUP + "/pool";
 
+  // No initSpec()/initStatus(): a new instance must carry no spec, or every patch built from one
+  // (the SDK's server-side-apply finalizer patch, for example) would claim the default spec fields
+  // and overwrite what the user set.
+
   @Override
+  @Required
   @JsonPropertyDescription(
       "What the pool should be: which nodes, how they serve, tune their kernel, cool down and scale.")
   public PiServerPoolSpec getSpec() {
@@ -72,15 +78,5 @@ public class PiServerPool extends CustomResource<PiServerPoolSpec, PiServerPoolS
       "What the operator observed and decided: serving nodes, temperatures, conditions.")
   public PiServerPoolStatus getStatus() {
     return super.getStatus();
-  }
-
-  @Override
-  protected PiServerPoolSpec initSpec() {
-    return new PiServerPoolSpec();
-  }
-
-  @Override
-  protected PiServerPoolStatus initStatus() {
-    return new PiServerPoolStatus();
   }
 }

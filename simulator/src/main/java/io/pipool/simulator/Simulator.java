@@ -1,0 +1,236 @@
+package io.pipool.simulator;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.pipool.simulator.cluster.AgentLauncher;
+import io.pipool.simulator.cluster.ClusterCache;
+import io.pipool.simulator.cluster.DaemonSetController;
+import io.pipool.simulator.cluster.EmbeddedApiServer;
+import io.pipool.simulator.cluster.GarbageCollector;
+import io.pipool.simulator.cluster.InProcessAgents;
+import io.pipool.simulator.cluster.JobController;
+import io.pipool.simulator.cluster.Kubelet;
+import io.pipool.simulator.cluster.ProcessAgents;
+import io.pipool.simulator.load.LoadMeter;
+import io.pipool.simulator.node.NodeHeartbeat;
+import io.pipool.simulator.node.SimNode;
+import io.pipool.simulator.thermal.ThermalLoop;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A simulated Raspberry Pi cluster on one machine: simulated nodes with their own addresses, fake
+ * /proc/sys and thermal zones, a thermal model each, and a kubelet that runs the real node agent
+ * for their pods. With the embedded API server it also plays the DaemonSet and Job controllers and
+ * the garbage collector; against a real API server only the kubelet.
+ */
+public final class Simulator implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Simulator.class);
+  private static final long CONTROL_PERIOD_MS = 200;
+
+  private final SimulatorConfig config;
+  private final EmbeddedApiServer api;
+  private final KubernetesClient client;
+  private final Map<String, SimNode> nodes;
+  private final Path workDir;
+  private final boolean tempWorkDir;
+  private final Vertx vertx;
+  private final LoadMeter meter = new LoadMeter();
+  private final ThermalLoop thermal;
+  private final ExecutorService workers;
+  private final ScheduledExecutorService loop;
+  private final AgentLauncher launcher;
+  private final ClusterCache cache;
+  private final Kubelet kubelet;
+  private final NodeHeartbeat heartbeat;
+
+  private Simulator(SimulatorConfig config, Clock clock) throws IOException {
+    this.config = config;
+    this.tempWorkDir = config.workDir() == null;
+    this.workDir =
+        tempWorkDir
+            ? Files.createTempDirectory("pi-pool-sim")
+            : Files.createDirectories(config.workDir());
+    this.api = config.embeddedApiServer() ? EmbeddedApiServer.start() : null;
+    this.client = newClient("pi-pool-simulator");
+    this.nodes = new LinkedHashMap<>();
+    for (int i = 1; i <= config.nodes(); i++) {
+      SimNode n = new SimNode(i, "pi-" + i, SimNode.addressOf(i), workDir.resolve("pi-" + i));
+      nodes.put(n.name(), n);
+    }
+    this.vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setPreferNativeTransport(true)
+                .setBlockedThreadCheckInterval(10_000));
+    this.thermal = new ThermalLoop(List.copyOf(nodes.values()), meter, clock, config);
+    NodeRegistration.register(client, nodes.values());
+    this.heartbeat =
+        config.embeddedApiServer()
+            ? null
+            : NodeHeartbeat.start(client, List.copyOf(nodes.values()), clock);
+    this.workers = Executors.newFixedThreadPool(4, daemon("pi-pool-sim-worker"));
+    this.loop = Executors.newSingleThreadScheduledExecutor(daemon("pi-pool-sim-control"));
+    this.launcher =
+        config.agentJar() == null
+            ? new InProcessAgents(vertx, newClient("pi-pool-agent"), clock)
+            : new ProcessAgents(
+                config.agentJar(), kubeconfigForAgents(), Path.of(System.getProperty("java.home")));
+    this.cache = ClusterCache.start(client, config.embeddedApiServer(), () -> {});
+    this.kubelet =
+        new Kubelet(
+            client, cache, nodes, launcher, vertx, workers, clock, !config.embeddedApiServer());
+    List<Runnable> steps = new ArrayList<>();
+    if (config.embeddedApiServer()) {
+      steps.add(new DaemonSetController(client, cache, clock));
+      steps.add(new JobController(client, cache, clock));
+      steps.add(new GarbageCollector(client, cache, clock, Duration.ofSeconds(2)));
+    }
+    steps.add(kubelet);
+    loop.scheduleWithFixedDelay(
+        () -> steps.forEach(Simulator::safely), 0, CONTROL_PERIOD_MS, TimeUnit.MILLISECONDS);
+    thermal.start(loop);
+  }
+
+  /** Starts a simulated cluster. */
+  public static Simulator start(SimulatorConfig config, Clock clock) {
+    try {
+      return new Simulator(config, clock);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the simulator's folders", e);
+    }
+  }
+
+  private static void safely(Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      LOG.warn("{}: {}", step.getClass().getSimpleName(), e.toString());
+    }
+  }
+
+  /** A client of the cluster's API server whose requests carry {@code userAgent}. */
+  public KubernetesClient newClient(String userAgent) {
+    if (api != null) {
+      return api.newClient(userAgent);
+    }
+    try {
+      Config c =
+          Config.fromKubeconfig(
+              null, Files.readString(config.kubeconfig()), config.kubeconfig().toString());
+      c.setUserAgent(userAgent);
+      return new KubernetesClientBuilder().withConfig(c).build();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read kubeconfig " + config.kubeconfig(), e);
+    }
+  }
+
+  private Path kubeconfigForAgents() {
+    return api != null ? api.writeKubeconfig(workDir.resolve("kubeconfig")) : config.kubeconfig();
+  }
+
+  /** The simulator's own client. */
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** The embedded API server, or null against a real one. */
+  public EmbeddedApiServer api() {
+    return api;
+  }
+
+  /** The simulated nodes by name, in rack order. */
+  public Map<String, SimNode> nodes() {
+    return nodes;
+  }
+
+  /** The shared Vert.x the agents and the load generator run on. */
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** Request counts per node, fed by the load generator, read by the thermal loop. */
+  public LoadMeter meter() {
+    return meter;
+  }
+
+  /** The thermal models. */
+  public ThermalLoop thermal() {
+    return thermal;
+  }
+
+  /** The watch caches (pods, and more with the embedded API server). */
+  public ClusterCache cache() {
+    return cache;
+  }
+
+  /** Agents running now. */
+  public long runningAgents() {
+    return kubelet.runningAgents();
+  }
+
+  @Override
+  public void close() {
+    try {
+      kubelet.stopAll().get(40, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("agents did not all stop: {}", e.toString());
+    }
+    loop.shutdownNow();
+    workers.shutdownNow();
+    if (heartbeat != null) {
+      heartbeat.close();
+    }
+    kubelet.close();
+    cache.close();
+    launcher.close();
+    client.close();
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("vert.x did not close: {}", e.toString());
+    }
+    if (api != null) {
+      api.close();
+    }
+    if (tempWorkDir) {
+      deleteTree(workDir);
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    try (Stream<Path> walk = Files.walk(root)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a temporary folder left behind is harmless
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,210 @@
+package io.pipool.simulator.demo;
+
+import io.pipool.simulator.load.LoadProfile;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The demo's knobs, from the command line (and PIPOOL_DEMO_* variables for the same names).
+ *
+ * @param nodes simulated Pis
+ * @param duration length of the load story
+ * @param speed thermal time speed-up
+ * @param peak connections at the top of the ramp
+ * @param target connections per serving node (the pool's targetConnectionsPerReplica)
+ * @param profile explicit load profile, or null for the default story scaled to duration and peak
+ * @param pollSeconds operator poll interval
+ * @param scaleDownWindowSeconds scale-down stabilization window
+ * @param pool the PiServerPool manifest to apply
+ * @param kubeconfig a real cluster to join (kubelet part only), or null for the embedded one
+ * @param agentJar run agents as processes from this jar, or null to run them in-process
+ * @param plain print a line per second instead of redrawing the screen
+ * @param help print the usage and exit
+ */
+public record DemoOptions(
+    int nodes,
+    Duration duration,
+    double speed,
+    int peak,
+    int target,
+    LoadProfile profile,
+    int pollSeconds,
+    int scaleDownWindowSeconds,
+    Path pool,
+    Path kubeconfig,
+    Path agentJar,
+    boolean plain,
+    boolean help) {
+
+  /** The most connections the demo opens: each costs two file descriptors in this process. */
+  public static final int MAX_PEAK = 8000;
+
+  static final String USAGE =
+      """
+      pi-pool demo: a simulated Raspberry Pi cluster running the real operator and real agents.
+
+      Usage: bin/demo [options]
+
+        --nodes N            simulated Pi 4 nodes (default 6, 1-300)
+        --duration SECONDS   length of the load story (default 90)
+        --speed X            thermal time speed-up: simulated seconds per second (default 20)
+        --peak N             connections at the top of the ramp (default 3200, at most 8000)
+        --target N           connections per serving node, the pool's
+                             targetConnectionsPerReplica (default 800)
+        --load PROFILE       explicit load profile as seconds:connections pairs, e.g.
+                             0:0,30:3200,60:3200,75:300 (default: ramp up, hold, fall)
+        --poll SECONDS       operator poll interval (default 2)
+        --scale-down-window SECONDS
+                             scale-down stabilization window (default 10)
+        --pool FILE          PiServerPool manifest (default manifests/examples/web-pool.yaml)
+        --kubeconfig FILE    join a real cluster instead of the embedded API server: the
+                             simulator then only plays the kubelet of its fake nodes
+        --agent-jar FILE     run each agent as a java -jar process (a JVM per node)
+        --plain              print one status line per second instead of redrawing
+        --help               this text
+
+      The embedded API server is an in-memory stand-in (Fabric8's mock server), not Kubernetes.
+      """;
+
+  /** Parses arguments; errors name the option and what is allowed. */
+  public static DemoOptions parse(List<String> args, Map<String, String> env) {
+    int nodes = 6;
+    int duration = 90;
+    double speed = 20;
+    int peak = 3200;
+    int target = 800;
+    LoadProfile profile = null;
+    int poll = 2;
+    int window = 10;
+    Path pool = Path.of("manifests/examples/web-pool.yaml");
+    Path kubeconfig =
+        env.containsKey("PIPOOL_DEMO_KUBECONFIG")
+            ? Path.of(env.get("PIPOOL_DEMO_KUBECONFIG"))
+            : null;
+    Path agentJar = null;
+    boolean plain = false;
+    boolean help = false;
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+      java.util.function.Supplier<String> value =
+          a.contains("=") ? () -> a.substring(a.indexOf('=') + 1) : nextOf(args, i, name);
+      switch (name) {
+        case "--help", "-h" -> help = true;
+        case "--plain" -> plain = true;
+        case "--nodes" -> nodes = intIn(name, value.get(), 1, 300);
+        case "--duration" -> duration = intIn(name, value.get(), 20, 3600);
+        case "--speed" -> speed = doubleIn(name, value.get(), 0.1, 1000);
+        case "--peak" -> peak = intIn(name, value.get(), 0, MAX_PEAK);
+        case "--target" -> target = intIn(name, value.get(), 10, 100_000);
+        case "--load" -> profile = LoadProfile.parse(value.get());
+        case "--poll" -> poll = intIn(name, value.get(), 1, 60);
+        case "--scale-down-window" -> window = intIn(name, value.get(), 0, 3600);
+        case "--pool" -> pool = Path.of(value.get());
+        case "--kubeconfig" -> kubeconfig = Path.of(value.get());
+        case "--agent-jar" -> agentJar = Path.of(value.get());
+        default ->
+            throw new IllegalArgumentException(
+                "unknown option \"" + a + "\"; run bin/demo --help for the options");
+      }
+      if (!a.contains("=") && needsValue(name)) {
+        i++;
+      }
+    }
+    if (profile != null && profile.peak() > MAX_PEAK) {
+      throw new IllegalArgumentException(
+          "--load: peak " + profile.peak() + " is out of range; allowed is at most " + MAX_PEAK);
+    }
+    return new DemoOptions(
+        nodes,
+        Duration.ofSeconds(duration),
+        speed,
+        peak,
+        target,
+        profile,
+        poll,
+        window,
+        pool,
+        kubeconfig,
+        agentJar,
+        plain,
+        help);
+  }
+
+  /** The load profile: explicit, or ramp to the peak, hold, and fall to a tenth. */
+  public LoadProfile loadProfile() {
+    if (profile != null) {
+      return profile;
+    }
+    double d = duration.toMillis() / 1000.0;
+    return LoadProfile.parse(
+        String.format(
+            java.util.Locale.ROOT,
+            "0:0,%.1f:%d,%.1f:%d,%.1f:%d,%.1f:%d",
+            0.28 * d,
+            peak,
+            0.52 * d,
+            peak,
+            0.62 * d,
+            peak / 10,
+            d,
+            peak / 10));
+  }
+
+  /** When the story blows hot air (+30 °C) onto the busiest serving node. */
+  public Duration heatAt() {
+    return Duration.ofMillis((long) (duration.toMillis() * 0.30));
+  }
+
+  /** When the air around that node is back to room temperature. */
+  public Duration coolAt() {
+    return Duration.ofMillis((long) (duration.toMillis() * 0.52));
+  }
+
+  private static boolean needsValue(String name) {
+    return !List.of("--help", "-h", "--plain").contains(name);
+  }
+
+  private static java.util.function.Supplier<String> nextOf(List<String> args, int i, String name) {
+    return () -> {
+      if (i + 1 >= args.size()) {
+        throw new IllegalArgumentException(name + ": needs a value");
+      }
+      return args.get(i + 1);
+    };
+  }
+
+  private static int intIn(String name, String v, int min, int max) {
+    try {
+      int n = Integer.parseInt(v.trim());
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        name
+            + ": \""
+            + v
+            + "\" is not allowed; allowed are whole numbers from "
+            + min
+            + " to "
+            + max);
+  }
+
+  private static double doubleIn(String name, String v, double min, double max) {
+    try {
+      double n = Double.parseDouble(v.trim());
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        name + ": \"" + v + "\" is not allowed; allowed are numbers from " + min + " to " + max);
+  }
+}

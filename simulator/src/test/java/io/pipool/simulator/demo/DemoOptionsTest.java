@@ -1,0 +1,61 @@
+package io.pipool.simulator.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class DemoOptionsTest {
+
+  private static DemoOptions parse(String... args) {
+    return DemoOptions.parse(List.of(args), Map.of());
+  }
+
+  @Test
+  void theDefaultsTellTheWholeStoryInUnderTwoMinutes() {
+    DemoOptions o = parse();
+    assertThat(o.nodes()).isEqualTo(6);
+    assertThat(o.duration()).isLessThanOrEqualTo(Duration.ofSeconds(100));
+    assertThat(o.loadProfile().peak()).isBetween(1000, DemoOptions.MAX_PEAK);
+    assertThat(o.heatAt()).isLessThan(o.coolAt()).isLessThan(o.duration());
+  }
+
+  @Test
+  void optionsTakeTheirValueAfterASpaceOrAnEqualsSign() {
+    DemoOptions o = parse("--nodes", "10", "--speed=5", "--load", "0:0,10:100", "--plain");
+    assertThat(o.nodes()).isEqualTo(10);
+    assertThat(o.speed()).isEqualTo(5.0);
+    assertThat(o.loadProfile().toString()).isEqualTo("0:0,10:100");
+    assertThat(o.plain()).isTrue();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "--nodes, 0, --nodes",
+    "--nodes, many, --nodes",
+    "--peak, 9000, --peak",
+    "--speed, 0, --speed",
+    "--duration, 5, --duration",
+  })
+  void badValuesNameTheOptionAndTheAllowedRange(String option, String value, String named) {
+    assertThatThrownBy(() -> parse(option, value))
+        .hasMessageContaining(named)
+        .hasMessageContaining("allowed");
+  }
+
+  @Test
+  void anUnknownOptionPointsToHelp() {
+    assertThatThrownBy(() -> parse("--colour")).hasMessageContaining("--help");
+  }
+
+  @Test
+  void helpListsEveryKnob() {
+    assertThat(DemoOptions.USAGE)
+        .contains("--nodes", "--duration", "--speed", "--load", "--kubeconfig", "--peak");
+  }
+}
