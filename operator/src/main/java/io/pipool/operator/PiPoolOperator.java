@@ -30,6 +30,9 @@ public final class PiPoolOperator {
 
   private static final Logger LOG = LoggerFactory.getLogger(PiPoolOperator.class);
 
+  /** Pools reconciled at the same time. */
+  static final int RECONCILE_THREADS = 4;
+
   private final Operator operator;
   private final AgentPoller poller;
   private final HttpEndpoints http;
@@ -77,7 +80,11 @@ public final class PiPoolOperator {
                   .withCloseClientOnStop(false)
                   .withUseSSAToPatchPrimaryResource(config.serverSideApply())
                   .withSSABasedCreateUpdateMatchForDependentResources(config.serverSideApply())
-                  .withReconciliationTerminationTimeout(Duration.ofSeconds(5));
+                  .withReconciliationTerminationTimeout(Duration.ofSeconds(5))
+                  // the SDK's default of 50 threads each costs a stack and a malloc arena; one
+                  // pool reconciles on one thread at a time, so a few serve many pools
+                  .withConcurrentReconciliationThreads(RECONCILE_THREADS)
+                  .withConcurrentWorkflowExecutorThreads(RECONCILE_THREADS);
               if (config.leaderElection()) {
                 o.withLeaderElectionConfiguration(leaderElection(config, self, onLostLease));
               }

@@ -80,6 +80,10 @@ class OperatorIT {
 
   @Test
   void createChangeInvalidateAndDeleteAPool() {
+    if (!haveCluster()) {
+      // printed as well, so the skip shows in the build log and not only in the report files
+      System.out.println("SKIPPED OperatorIT: PIPOOL_IT_KUBECONFIG is not set");
+    }
     Assumptions.assumeTrue(
         haveCluster(), "PIPOOL_IT_KUBECONFIG is not set: skipping the real-cluster scenario");
     PiServerPool pool = Fixtures.pool(NS, "web");

@@ -12,6 +12,7 @@ import io.pipool.simulator.cluster.InProcessAgents;
 import io.pipool.simulator.cluster.JobController;
 import io.pipool.simulator.cluster.Kubelet;
 import io.pipool.simulator.cluster.ProcessAgents;
+import io.pipool.simulator.kubectl.KubectlGateway;
 import io.pipool.simulator.load.LoadMeter;
 import io.pipool.simulator.node.NodeHeartbeat;
 import io.pipool.simulator.node.SimNode;
@@ -63,6 +64,7 @@ public final class Simulator implements AutoCloseable {
   private final ClusterCache cache;
   private final Kubelet kubelet;
   private final NodeHeartbeat heartbeat;
+  private final KubectlGateway kubectl;
 
   private Simulator(SimulatorConfig config, Clock clock) throws IOException {
     this.config = config;
@@ -110,6 +112,7 @@ public final class Simulator implements AutoCloseable {
     loop.scheduleWithFixedDelay(
         () -> steps.forEach(Simulator::safely), 0, CONTROL_PERIOD_MS, TimeUnit.MILLISECONDS);
     thermal.start(loop);
+    this.kubectl = api != null ? KubectlGateway.start(vertx, api, clock) : null;
   }
 
   /** Starts a simulated cluster. */
@@ -159,6 +162,19 @@ public final class Simulator implements AutoCloseable {
     return api;
   }
 
+  /**
+   * Writes a kubeconfig kubectl can use into {@code file}: the kubectl front of the embedded API
+   * server, or the real cluster's kubeconfig path as given.
+   */
+  public Path kubeconfigForKubectl(Path file) {
+    return kubectl != null ? kubectl.writeKubeconfig(file) : config.kubeconfig();
+  }
+
+  /** The folder holding the nodes' files (temporary unless the config names one). */
+  public Path workDir() {
+    return workDir;
+  }
+
   /** The simulated nodes by name, in rack order. */
   public Map<String, SimNode> nodes() {
     return nodes;
@@ -198,6 +214,9 @@ public final class Simulator implements AutoCloseable {
     }
     loop.shutdownNow();
     workers.shutdownNow();
+    if (kubectl != null) {
+      kubectl.close();
+    }
     if (heartbeat != null) {
       heartbeat.close();
     }

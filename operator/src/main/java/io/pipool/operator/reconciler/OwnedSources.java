@@ -30,6 +30,9 @@ final class OwnedSources {
 
   static final String MANAGED = PoolNames.MANAGED_BY_LABEL + "=" + PoolNames.MANAGED_BY;
 
+  /** Pods per page of the agent-pod informer's list requests. */
+  static final long POD_LIST_PAGE = 100;
+
   private OwnedSources() {}
 
   static List<EventSource<?, PiServerPool>> all(
@@ -46,14 +49,20 @@ final class OwnedSources {
             Job.class)) {
       sources.add(owned(type, context));
     }
-    sources.add(
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Pod.class, PiServerPool.class)
-                .withLabelSelector(MANAGED)
-                .withNamespacesInheritedFromController()
-                .withSecondaryToPrimaryMapper(OwnedSources::poolOfPod)
-                .build(),
-            context));
+    InformerEventSourceConfiguration.Builder<Pod> pods =
+        InformerEventSourceConfiguration.from(Pod.class, PiServerPool.class)
+            .withLabelSelector(MANAGED)
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(OwnedSources::poolOfPod)
+            // list hundreds of pods in pages, not as one large response held in memory
+            .withInformerListLimit(POD_LIST_PAGE);
+    // the SDK hands the same item store to the informer of every watched namespace, and a relist
+    // drops what that informer's own list lacks: prune only when one informer (all namespaces, or
+    // a single one) is all there is
+    if (context.getControllerConfiguration().getEffectiveNamespaces().size() == 1) {
+      pods.withItemStore(new PrunedPodStore());
+    }
+    sources.add(new InformerEventSource<>(pods.build(), context));
     sources.add(trigger);
     return sources;
   }

@@ -26,8 +26,11 @@ import java.util.HashMap;
  */
 public final class EmbeddedApiServer implements AutoCloseable {
 
-  /** The CRD as the api module's build generates it, on the classpath. */
-  public static final String CRD_RESOURCE = "/META-INF/fabric8/piserverpools.pipool.io-v1.yml";
+  /**
+   * The CRD as published in manifests/crd (the generated one, printer columns in declared order),
+   * which the api jar carries.
+   */
+  public static final String CRD_RESOURCE = "/META-INF/pi-pool/piserverpools.pipool.io-v1.yml";
 
   // the mock web server logs every request at INFO through java.util.logging; keep it quiet
   private static final java.util.logging.Logger MOCK_LOG = quiet("io.fabric8.mockwebserver");
@@ -80,6 +83,11 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
   /** Writes a kubeconfig for this server, for agents run as separate processes. */
   public Path writeKubeconfig(Path file) {
+    return writeKubeconfig(url(), file);
+  }
+
+  /** Writes a kubeconfig for the API server at {@code server} (an http URL) into {@code file}. */
+  public static Path writeKubeconfig(String server, Path file) {
     String yaml =
         """
         apiVersion: v1
@@ -100,7 +108,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
           user:
             token: simulated
         """
-            .formatted(url());
+            .formatted(server);
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       Files.writeString(file, yaml);
@@ -115,15 +123,17 @@ public final class EmbeddedApiServer implements AutoCloseable {
     return counter;
   }
 
-  /** The generated PiServerPool CRD. */
+  /** The published PiServerPool CRD. */
   public static CustomResourceDefinition crd() {
     try (InputStream in = EmbeddedApiServer.class.getResourceAsStream(CRD_RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException(
             CRD_RESOURCE + " is not on the classpath: build the api module first");
       }
-      return io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
-          in, CustomResourceDefinition.class);
+      CustomResourceDefinition crd =
+          io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+              in, CustomResourceDefinition.class);
+      return crd;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -20,6 +20,7 @@ import java.util.Map;
  * @param pool the PiServerPool manifest to apply
  * @param kubeconfig a real cluster to join (kubelet part only), or null for the embedded one
  * @param agentJar run agents as processes from this jar, or null to run them in-process
+ * @param kubeconfigOut where to write a kubeconfig for kubectl, or null for the work folder
  * @param plain print a line per second instead of redrawing the screen
  * @param help print the usage and exit
  */
@@ -35,6 +36,7 @@ public record DemoOptions(
     Path pool,
     Path kubeconfig,
     Path agentJar,
+    Path kubeconfigOut,
     boolean plain,
     boolean help) {
 
@@ -62,6 +64,10 @@ public record DemoOptions(
         --kubeconfig FILE    join a real cluster instead of the embedded API server: the
                              simulator then only plays the kubelet of its fake nodes
         --agent-jar FILE     run each agent as a java -jar process (a JVM per node)
+        --kubeconfig-out FILE
+                             where to write a kubeconfig for kubectl against the embedded
+                             API server (default: kubectl.kubeconfig in the demo's work
+                             folder; the demo prints the path at start)
         --plain              print one status line per second instead of redrawing
         --help               this text
 
@@ -84,6 +90,7 @@ public record DemoOptions(
             ? Path.of(env.get("PIPOOL_DEMO_KUBECONFIG"))
             : null;
     Path agentJar = null;
+    Path kubeconfigOut = null;
     boolean plain = false;
     boolean help = false;
     for (int i = 0; i < args.size(); i++) {
@@ -105,6 +112,7 @@ public record DemoOptions(
         case "--pool" -> pool = Path.of(value.get());
         case "--kubeconfig" -> kubeconfig = Path.of(value.get());
         case "--agent-jar" -> agentJar = Path.of(value.get());
+        case "--kubeconfig-out" -> kubeconfigOut = Path.of(value.get());
         default ->
             throw new IllegalArgumentException(
                 "unknown option \"" + a + "\"; run bin/demo --help for the options");
@@ -129,6 +137,7 @@ public record DemoOptions(
         pool,
         kubeconfig,
         agentJar,
+        kubeconfigOut,
         plain,
         help);
   }

@@ -17,6 +17,7 @@ import io.pipool.simulator.node.NodeFiles;
 import io.pipool.simulator.node.SimNode;
 import io.pipool.simulator.thermal.ThermalProfile;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,6 +54,12 @@ final class DemoRun {
             o.agentJar(),
             null);
     try (Simulator sim = Simulator.start(config, clock)) {
+      Path kubeconfig =
+          sim.kubeconfigForKubectl(
+              o.kubeconfigOut() != null
+                  ? o.kubeconfigOut()
+                  : sim.workDir().resolve("kubectl.kubeconfig"));
+      out.println("watch it: kubectl --kubeconfig " + kubeconfig + " get pisp -w");
       KubernetesClient operatorClient = sim.newClient("pi-pool-operator");
       PiPoolOperator operator =
           PiPoolOperator.start(

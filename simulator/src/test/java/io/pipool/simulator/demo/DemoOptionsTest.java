@@ -34,6 +34,14 @@ class DemoOptionsTest {
     assertThat(o.plain()).isTrue();
   }
 
+  @Test
+  void kubectlsKubeconfigGoesToTheWorkFolderUnlessNamed() {
+    assertThat(parse().kubeconfigOut()).isNull();
+    assertThat(parse("--kubeconfig-out", "/tmp/k.yaml").kubeconfigOut())
+        .isEqualTo(java.nio.file.Path.of("/tmp/k.yaml"));
+    assertThat(DemoOptions.USAGE).contains("--kubeconfig-out");
+  }
+
   @ParameterizedTest
   @CsvSource({
     "--nodes, 0, --nodes",
