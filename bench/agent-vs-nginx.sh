@@ -88,7 +88,9 @@ sysctls:
 EOF
 # Serial GC with a small young generation and C1 only: C2's compiler arenas and code cache cost
 # ~30 MiB of RSS, more than the request path gains from it here (see docs/benchmarks.md).
-AGENT_JVM=(-Xmx64m -Xms8m -Xmn8m -XX:+UseSerialGC -Xss256k -XX:TieredStopAtLevel=1)
+# AGENT_JVM_OPTS overrides the agent's JVM flags (to compare settings); the default is the one
+# docs/benchmarks.md reports.
+read -r -a AGENT_JVM <<< "${AGENT_JVM_OPTS:--Xmx64m -Xms8m -Xmn8m -XX:+UseSerialGC -Xss256k -XX:TieredStopAtLevel=1}"
 start=$(now_ms)
 MALLOC_ARENA_MAX=2 taskset -c "$SERVER_CPU" java "${AGENT_JVM[@]}" -jar "$JAR" serve --config "$WORK/agent.yaml" \
   > "$WORK/agent.log" 2>&1 &
