@@ -76,14 +76,7 @@ class Http2Test {
   @Test
   void h2OverTlsViaAlpn(Vertx vertx, VertxTestContext ctx) {
     SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
-    HttpClient client =
-        vertx.createHttpClient(
-            new HttpClientOptions()
-                .setSsl(true)
-                .setUseAlpn(true)
-                .setTrustAll(true)
-                .setVerifyHost(false)
-                .setProtocolVersion(HttpVersion.HTTP_2));
+    HttpClient client = tlsClient(vertx);
     TestAgents.start(
             vertx,
             TestAgents.settings(
@@ -106,14 +99,7 @@ class Http2Test {
   @Test
   void tlsWithHttp2OffNegotiatesHttp11(Vertx vertx, VertxTestContext ctx) {
     SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
-    HttpClient client =
-        vertx.createHttpClient(
-            new HttpClientOptions()
-                .setSsl(true)
-                .setUseAlpn(true)
-                .setTrustAll(true)
-                .setVerifyHost(false)
-                .setProtocolVersion(HttpVersion.HTTP_2));
+    HttpClient client = tlsClient(vertx);
     TestAgents.start(
             vertx,
             TestAgents.settings(
@@ -131,5 +117,16 @@ class Http2Test {
                           assertThat(resp.version()).isEqualTo(HttpVersion.HTTP_1_1);
                           ctx.completeNow();
                         })));
+  }
+
+  /** A client that offers h2 via ALPN and trusts the test's self-signed certificate. */
+  private static HttpClient tlsClient(Vertx vertx) {
+    return vertx.createHttpClient(
+        new HttpClientOptions()
+            .setSsl(true)
+            .setUseAlpn(true)
+            .setTrustAll(true)
+            .setVerifyHost(false)
+            .setProtocolVersion(HttpVersion.HTTP_2));
   }
 }

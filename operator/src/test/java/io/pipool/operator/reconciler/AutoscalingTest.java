@@ -2,7 +2,6 @@ package io.pipool.operator.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -46,9 +45,7 @@ class AutoscalingTest {
   }
 
   private static PiServerPool autoscaled(String ns, FakeAgents agents) {
-    client
-        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-        .create();
+    harness.namespace(ns);
     PiServerPool pool = Fixtures.pool(ns, "web");
     pool.getSpec().getServer().setAdminPort(agents.port());
     var a = pool.getSpec().getAutoscaling();

@@ -3,7 +3,6 @@ package io.pipool.operator.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -40,9 +39,7 @@ class PoolDeletionTest {
 
   /** A pool with two agent pods, reconciled at least once (so it carries the finalizer). */
   private static void runningPool(String ns, boolean restore) {
-    client
-        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-        .create();
+    harness.namespace(ns);
     PiServerPool pool = Fixtures.pool(ns, "web");
     pool.getSpec().getSysctls().setRestoreOnDelete(restore);
     client.resource(pool).create();

@@ -1,5 +1,6 @@
 package io.pipool.operator.testing;
 
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -47,6 +48,14 @@ public final class OperatorHarness implements AutoCloseable {
     env.put(OperatorConfig.RESTORE_CHECK_SECONDS, "1");
     env.putAll(extra);
     return OperatorConfig.fromEnv(env);
+  }
+
+  /** Creates a namespace for one test's pool. */
+  public void namespace(String namespace) {
+    client
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+        .create();
   }
 
   public PiServerPool get(String namespace, String name) {
