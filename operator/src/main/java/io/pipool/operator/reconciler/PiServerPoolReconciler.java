@@ -1,6 +1,7 @@
 package io.pipool.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -205,16 +206,16 @@ public final class PiServerPoolReconciler
 
   /**
    * Only what the status write needs: with server-side apply (the production default) the operator
-   * then owns just the status fields, never the user's spec or metadata.
+   * then owns just the status fields, never the user's spec or metadata. A new PiServerPool carries
+   * no spec, so none is sent.
    */
-  private static PiServerPool statusOnly(PiServerPool pool, PiServerPoolStatus status) {
+  static PiServerPool statusOnly(PiServerPool pool, PiServerPoolStatus status) {
     PiServerPool patch = new PiServerPool();
     patch.setMetadata(
-        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+        new ObjectMetaBuilder()
             .withName(pool.getMetadata().getName())
             .withNamespace(pool.getMetadata().getNamespace())
             .build());
-    patch.setSpec(null);
     patch.setStatus(status);
     return patch;
   }

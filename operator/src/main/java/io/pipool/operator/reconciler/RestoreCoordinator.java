@@ -161,18 +161,11 @@ final class RestoreCoordinator {
   }
 
   private void patchRestore(PiServerPool pool, RestoreStatus restore) {
-    PiServerPool copy = new PiServerPool();
-    copy.setMetadata(
-        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
-            .withName(pool.getMetadata().getName())
-            .withNamespace(pool.getMetadata().getNamespace())
-            .build());
     PiServerPoolStatus status =
         pool.getStatus() == null ? new PiServerPoolStatus() : pool.getStatus();
     status.setRestore(restore);
-    copy.setStatus(status);
     // merge patch without resourceVersion: the restore block is ours alone during deletion
-    client.resource(copy).patchStatus();
+    client.resource(PiServerPoolReconciler.statusOnly(pool, status)).patchStatus();
   }
 
   static String failedReason(Job job) {
