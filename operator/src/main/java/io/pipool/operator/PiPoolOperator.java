@@ -86,7 +86,8 @@ public final class PiPoolOperator {
                   .withConcurrentReconciliationThreads(RECONCILE_THREADS)
                   .withConcurrentWorkflowExecutorThreads(RECONCILE_THREADS);
               if (config.leaderElection()) {
-                o.withLeaderElectionConfiguration(leaderElection(config, self, onLostLease));
+                o.withLeaderElectionConfiguration(
+                    leaderElection(config, leaseNamespace(config, client), self, onLostLease));
               }
             });
     PiServerPoolReconciler reconciler =
@@ -144,6 +145,7 @@ public final class PiPoolOperator {
    */
   private static LeaderElectionConfiguration leaderElection(
       OperatorConfig config,
+      String leaseNamespace,
       AtomicReference<PiPoolOperator> self,
       Consumer<PiPoolOperator> onLostLease) {
     LeaderCallbacks callbacks =
@@ -159,13 +161,26 @@ public final class PiPoolOperator {
             leader -> LOG.info("leader is {}", leader));
     return new LeaderElectionConfiguration(
         config.leaseName(),
-        config.leaseNamespace(),
+        leaseNamespace,
         LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
         LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
         LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
         config.instance(),
         callbacks,
         false);
+  }
+
+  /**
+   * Where the Lease lives: {@code PIPOOL_LEASE_NAMESPACE}, else the client's namespace (in a pod
+   * its own, from a kubeconfig its context's), else {@code default}, as kubectl does when the
+   * context names none.
+   */
+  static String leaseNamespace(OperatorConfig config, KubernetesClient client) {
+    if (config.leaseNamespace() != null) {
+      return config.leaseNamespace();
+    }
+    String fromClient = client.getNamespace();
+    return fromClient == null || fromClient.isBlank() ? "default" : fromClient;
   }
 
   private static void stopAfterLostLease(PiPoolOperator running) {

@@ -26,7 +26,7 @@ final class InstallChecks {
 
   /** The leader-election permissions, confined to the operator's namespace. */
   static final Map<String, Set<String>> LEASE_RULES =
-      Map.of("coordination.k8s.io/leases", Set.of("get", "create", "update"));
+      Map.of("coordination.k8s.io/leases", Set.of("get", "create", "update", "patch"));
 
   private InstallChecks() {}
 

@@ -14,6 +14,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,9 @@ final class EventRecorder {
   private static final DateTimeFormatter MICRO =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
           .withZone(java.time.ZoneOffset.UTC);
+
+  // keeps two Events written within one clock tick apart
+  private static final AtomicLong sequence = new AtomicLong();
 
   private final KubernetesClient client;
   private final Clock clock;
@@ -63,7 +67,7 @@ final class EventRecorder {
     Event event =
         new EventBuilder()
             .withNewMetadata()
-            .withGenerateName(pool.getMetadata().getName() + ".")
+            .withName(eventName(pool.getMetadata().getName(), now))
             .withNamespace(pool.getMetadata().getNamespace())
             .endMetadata()
             .withRegarding(
@@ -99,6 +103,22 @@ final class EventRecorder {
           reason,
           e.getMessage());
     }
+  }
+
+  /**
+   * The Event's name as Kubernetes' own recorders spell it: the object's name, a dot and a hex
+   * timestamp ({@code web.17f2a...}). A generateName prefix ending in a dot is refused (422) by
+   * every API server; a full name may end in hex digits. The object's name is shortened so the
+   * result stays a valid DNS subdomain (253 characters).
+   */
+  static String eventName(String object, Instant at) {
+    long nanos = at.getEpochSecond() * 1_000_000_000L + at.getNano() + sequence.incrementAndGet();
+    String suffix = "." + Long.toHexString(nanos);
+    String prefix =
+        object.length() + suffix.length() > 253
+            ? object.substring(0, 253 - suffix.length())
+            : object;
+    return prefix + suffix;
   }
 
   /** Forgets a deleted pool. */

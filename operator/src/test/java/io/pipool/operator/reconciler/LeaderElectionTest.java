@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.pipool.operator.PiPoolOperator;
@@ -52,9 +55,8 @@ class LeaderElectionTest {
     return lease == null ? null : lease.getSpec().getHolderIdentity();
   }
 
-  @Test
-  void oneReplicaLeadsAndTheOtherTakesOverWhenItStops() {
-    // the SDK checks its Lease permissions first; the CRUD mock has no RBAC, so answer for it
+  /** The SDK checks its Lease permissions first; the CRUD mock has no RBAC, so answer for it. */
+  private static void allowLeases() {
     server
         .expect()
         .post()
@@ -72,6 +74,36 @@ class LeaderElectionTest {
                 .endStatus()
                 .build())
         .always();
+  }
+
+  @Test
+  void withoutALeaseNamespaceTheLeaseGoesToTheContextsNamespaceOrDefault() {
+    allowLeases();
+    // a kubeconfig context that names no namespace: kubectl would use "default"
+    Config noNamespace = new ConfigBuilder(client.getConfiguration()).withNamespace(null).build();
+    try (KubernetesClient bare = new KubernetesClientBuilder().withConfig(noNamespace).build()) {
+      assertThat(bare.getNamespace()).isNull();
+      OperatorConfig config =
+          OperatorHarness.config(
+              Map.of(OperatorConfig.LEADER_ELECTION, "true", OperatorConfig.POD_NAME, "op-x"));
+      PiPoolOperator op = PiPoolOperator.start(bare, config, new TestClock(Instant.now()));
+      try {
+        Await.until(
+            "op-x holds the lease in default",
+            () -> {
+              Lease l =
+                  client.leases().inNamespace("default").withName("pi-pool-operator-lease").get();
+              return l != null && "op-x".equals(l.getSpec().getHolderIdentity());
+            });
+      } finally {
+        op.stop();
+      }
+    }
+  }
+
+  @Test
+  void oneReplicaLeadsAndTheOtherTakesOverWhenItStops() {
+    allowLeases();
     client
         .resource(new NamespaceBuilder().withNewMetadata().withName("ops").endMetadata().build())
         .create();
