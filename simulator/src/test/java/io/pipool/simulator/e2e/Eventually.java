@@ -3,6 +3,7 @@ package io.pipool.simulator.e2e;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -40,5 +41,19 @@ final class Eventually {
             + "\n"
             + state.get()
             + (last == null ? "" : "\nlast error: " + last));
+  }
+
+  /** Waits up to {@code timeout} for {@code supplier} to give a non-null value, and returns it. */
+  static <T> T value(Duration timeout, String what, Supplier<T> supplier) {
+    AtomicReference<T> found = new AtomicReference<>();
+    await(
+        timeout,
+        what,
+        () -> {
+          found.set(supplier.get());
+          return found.get() != null;
+        },
+        () -> "");
+    return found.get();
   }
 }

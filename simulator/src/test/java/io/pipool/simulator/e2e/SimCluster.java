@@ -1,5 +1,6 @@
 package io.pipool.simulator.e2e;
 
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pipool.api.v1alpha1.NodeStatus;
@@ -9,34 +10,93 @@ import io.pipool.operator.config.OperatorConfig;
 import io.pipool.simulator.PoolTuning;
 import io.pipool.simulator.Simulator;
 import io.pipool.simulator.SimulatorConfig;
+import io.pipool.simulator.cluster.PodFacts;
 import io.pipool.simulator.node.FreePorts;
 import io.pipool.simulator.node.SimNode;
+import io.pipool.simulator.thermal.ThermalProfile;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
-/** An embedded simulated cluster with the real operator, for end-to-end tests. */
+/**
+ * A simulated cluster with the real operator, for end-to-end tests: on the embedded API server with
+ * the operator in this JVM ({@link #embedded}), or on a real control plane with the operator
+ * installed from manifests/ and run as its own processes ({@link #real}).
+ */
 final class SimCluster implements AutoCloseable {
 
   static final Path EXAMPLE = Path.of("../manifests/examples/web-pool.yaml");
-  static final String NS = "default";
   static final String POOL = "web";
+
+  /** Operator replicas the install's Deployment asks for. */
+  static final int REPLICAS = 2;
 
   final Simulator sim;
   final KubernetesClient client;
+  final String ns;
+  private final InstalledOperator installed;
   private KubernetesClient operatorClient;
   private PiPoolOperator operator;
+  private int podNames;
+  private String lastStopped;
 
-  SimCluster(int nodes, double speed) {
-    sim = Simulator.start(SimulatorConfig.embedded(nodes, speed), Clock.systemUTC());
-    client = sim.client();
+  private SimCluster(Simulator sim, String ns, InstalledOperator installed) {
+    this.sim = sim;
+    this.client = sim.client();
+    this.ns = ns;
+    this.installed = installed;
   }
 
+  /** On the embedded (mock) API server, in the default namespace. */
+  static SimCluster embedded(int nodes, double speed) {
+    return new SimCluster(
+        Simulator.start(SimulatorConfig.embedded(nodes, speed), Clock.systemUTC()),
+        "default",
+        null);
+  }
+
+  /** On the real API server of {@code kubeconfig}, in a namespace of its own. */
+  static SimCluster real(Path kubeconfig, int nodes, double speed) {
+    Simulator sim =
+        Simulator.start(
+            new SimulatorConfig(
+                nodes, speed, ThermalProfile.DEFAULT_FULL_LOAD_RPS, kubeconfig, null, null),
+            Clock.systemUTC());
+    String ns = "pipool-e2e-" + PodFacts.suffix();
+    sim.client()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+        .create();
+    return new SimCluster(
+        sim, ns, InstalledOperator.install(sim.client(), sim.workDir().resolve("operator")));
+  }
+
+  /** The name of the replica {@link #stopOperator} stopped last (real cluster only). */
+  String lastStopped() {
+    return lastStopped;
+  }
+
+  /** The installed operator (real cluster only). */
+  InstalledOperator installed() {
+    return installed;
+  }
+
+  /**
+   * Starts the operator: in this JVM on the embedded server; on a real cluster, as many replicas as
+   * the install's Deployment runs (each a new "pod" name, as a ReplicaSet would give).
+   */
   void startOperator() {
+    if (installed != null) {
+      while (installed.replicas().stream().filter(InstalledOperator.Replica::alive).count()
+          < REPLICAS) {
+        installed.start("pi-pool-operator-" + (++podNames));
+      }
+      return;
+    }
     operatorClient = sim.newClient("pi-pool-operator");
     OperatorConfig config =
         OperatorConfig.fromEnv(
@@ -49,7 +109,16 @@ final class SimCluster implements AutoCloseable {
     operator = PiPoolOperator.start(operatorClient, config, Clock.systemUTC());
   }
 
+  /** Stops the operator; on a real cluster, the replica that leads (SIGTERM, as for a pod). */
   void stopOperator() {
+    if (installed != null) {
+      InstalledOperator.Replica leader =
+          Eventually.value(
+              Duration.ofSeconds(60), "an operator replica leading", installed::leader);
+      leader.stop();
+      lastStopped = leader.name;
+      return;
+    }
     operator.stop();
     operatorClient.close();
     operator = null;
@@ -61,15 +130,16 @@ final class SimCluster implements AutoCloseable {
         FreePorts.pick(sim.nodes().values().stream().map(SimNode::address).toList(), 2);
     PiServerPool pool =
         tuning.withPorts(ports.get(0), ports.get(1)).apply(PoolTuning.read(EXAMPLE));
+    pool.getMetadata().setNamespace(ns);
     return client.resource(pool).create();
   }
 
   PiServerPool pool() {
-    return client.resources(PiServerPool.class).inNamespace(NS).withName(POOL).get();
+    return client.resources(PiServerPool.class).inNamespace(ns).withName(POOL).get();
   }
 
   List<Pod> agentPods() {
-    return client.pods().inNamespace(NS).withLabel(PiServerPool.POOL_LABEL, POOL).list().getItems();
+    return client.pods().inNamespace(ns).withLabel(PiServerPool.POOL_LABEL, POOL).list().getItems();
   }
 
   /** Nodes whose agent pod carries pipool.io/serving=true. */
@@ -82,12 +152,12 @@ final class SimCluster implements AutoCloseable {
 
   /** Nodes the pool's Service selects right now (its selector evaluated over the pods). */
   Set<String> serviceSelection() {
-    var svc = client.services().inNamespace(NS).withName(POOL).get();
+    var svc = client.services().inNamespace(ns).withName(POOL).get();
     if (svc == null) {
       return Set.of();
     }
     Map<String, String> selector = svc.getSpec().getSelector();
-    return client.pods().inNamespace(NS).withLabels(selector).list().getItems().stream()
+    return client.pods().inNamespace(ns).withLabels(selector).list().getItems().stream()
         .map(p -> p.getSpec().getNodeName())
         .collect(Collectors.toCollection(TreeSet::new));
   }
@@ -158,6 +228,11 @@ final class SimCluster implements AutoCloseable {
   public void close() {
     if (operator != null) {
       stopOperator();
+    }
+    if (installed != null) {
+      installed.close();
+      client.namespaces().withName(ns).delete();
+      sim.nodes().keySet().forEach(n -> client.nodes().withName(n).delete());
     }
     sim.close();
   }

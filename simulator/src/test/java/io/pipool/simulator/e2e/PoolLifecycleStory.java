@@ -1,0 +1,217 @@
+package io.pipool.simulator.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pipool.api.v1alpha1.NodeStatus;
+import io.pipool.api.v1alpha1.PiServerPool;
+import io.pipool.simulator.PoolTuning;
+import io.pipool.simulator.load.Balancer;
+import io.pipool.simulator.load.LoadGenerator;
+import io.pipool.simulator.node.NodeFiles;
+import io.pipool.simulator.node.SimNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The whole story on a four-node simulated cluster with the real operator and agents, one step per
+ * test, in order: the pool comes up and tunes every node, load scales it up, a hot node is drained
+ * and a standby takes over, the operator restarts without flapping, load leaves and the pool scales
+ * down after its window, and deleting the pool restores every node and collects everything it
+ * owned.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+abstract class PoolLifecycleStory {
+
+  static final Duration WAIT = Duration.ofSeconds(60);
+  static final int TARGET_PER_NODE = 100;
+  static final int SCALE_DOWN_WINDOW = 6;
+
+  SimCluster c;
+  Balancer balancer;
+  LoadGenerator load;
+
+  /** The cluster the story runs on. */
+  abstract SimCluster newCluster();
+
+  @BeforeAll
+  void start() {
+    c = newCluster();
+    c.startOperator();
+    c.applyExample(new PoolTuning(null, null, 1, TARGET_PER_NODE, SCALE_DOWN_WINDOW, 1, 3));
+    balancer = new Balancer(c.sim.vertx(), c.sim.cache()::pods, SimCluster.POOL, 500);
+    load =
+        new LoadGenerator(
+            c.sim.vertx(),
+            new LoadGenerator.Settings(1000, 1000, 50),
+            c.sim.meter(),
+            balancer::endpoints);
+  }
+
+  @AfterAll
+  void stop() {
+    if (load != null) {
+      load.close();
+    }
+    if (balancer != null) {
+      balancer.close();
+    }
+    if (c != null) {
+      c.close();
+    }
+  }
+
+  @Test
+  @Order(10)
+  void everyNodeRunsAnAgentAndHoldsTheProfileSysctls() {
+    Eventually.await(
+        WAIT,
+        "an agent on each of the 4 nodes, all with sysctls applied, one serving",
+        () -> {
+          PiServerPool p = c.pool();
+          return p.getStatus().getNodes().size() == 4
+              && p.getStatus().getNodes().stream()
+                  .allMatch(n -> n.getSysctls() == NodeStatus.SysctlState.Applied)
+              && c.servingNodes().size() == 1;
+        },
+        c::describe);
+    for (SimNode n : c.sim.nodes().values()) {
+      assertThat(NodeFiles.readSysctl(n, "net.core.somaxconn")).isEqualTo("4096");
+      assertThat(NodeFiles.readSysctl(n, "net.ipv4.tcp_max_syn_backlog")).isEqualTo("4096");
+      assertThat(NodeFiles.readSysctl(n, "net.ipv4.ip_local_port_range")).isEqualTo("1024 65535");
+      assertThat(NodeFiles.readSysctl(n, "net.core.netdev_max_backlog")).isEqualTo("4096");
+    }
+  }
+
+  @Test
+  @Order(20)
+  void loadScalesThePoolUp() {
+    load.target(280);
+    Eventually.await(
+        WAIT,
+        "three nodes serving 280 connections",
+        () -> c.servingNodes().size() == 3 && load.stats().open() >= 270,
+        () -> c.describe() + "load: " + load.stats());
+    assertThat(c.serviceSelection()).isEqualTo(c.servingNodes());
+    assertThat(c.pool().getStatus().getDesiredReplicas()).isEqualTo(3);
+  }
+
+  @Test
+  @Order(30)
+  void aHotNodeLeavesTheServiceAndAStandbyServesInItsPlace() {
+    Set<String> before = c.servingNodes();
+    String hot = before.iterator().next();
+    c.sim.thermal().model(hot).setExtraAmbient(45);
+    Eventually.await(
+        WAIT,
+        hot + " out of rotation and three others serving",
+        () -> {
+          Set<String> now = c.serviceSelection();
+          return !now.contains(hot) && now.size() == 3;
+        },
+        () -> c.describe() + "load: " + load.stats());
+    // the operator relabels the pods before it writes status: the phase may trail the Service
+    Eventually.await(
+        WAIT,
+        hot + " reported Hot or Draining in status",
+        () -> Set.of(NodeStatus.Phase.Hot, NodeStatus.Phase.Draining).contains(c.phaseOf(hot)),
+        () -> c.describe());
+    Eventually.await(
+        WAIT,
+        "the balancer to move connections off " + hot,
+        () -> load.stats().perNode().getOrDefault(hot, 0) == 0 && load.stats().open() >= 270,
+        () -> "load: " + load.stats());
+    c.sim.thermal().model(hot).setExtraAmbient(0);
+  }
+
+  @Test
+  @Order(40)
+  void anOperatorRestartKeepsTheServingSetAndDoesNotFlap() {
+    Set<String> before = c.servingNodes();
+    Integer desired = c.pool().getStatus().getDesiredReplicas();
+    int recommendations = c.pool().getStatus().getRecommendations().size();
+    c.stopOperator();
+    assertThat(c.servingNodes()).isEqualTo(before);
+    c.startOperator();
+    // six poll intervals of the restarted operator: the serving set must hold still
+    List<Set<String>> observed = new ArrayList<>();
+    long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+    while (System.nanoTime() < until) {
+      observed.add(new TreeSet<>(c.servingNodes()));
+      sleep(250);
+    }
+    assertThat(observed).allSatisfy(s -> assertThat(s).isEqualTo(before));
+    assertThat(c.pool().getStatus().getDesiredReplicas()).isEqualTo(desired);
+    assertThat(c.pool().getStatus().getRecommendations())
+        .hasSizeGreaterThanOrEqualTo(Math.min(1, recommendations));
+  }
+
+  @Test
+  @Order(50)
+  void whenLoadLeavesThePoolScalesDownOnlyAfterItsWindow() {
+    load.target(20);
+    long start = System.nanoTime();
+    Eventually.await(
+        WAIT,
+        "one node serving once load has gone",
+        () -> c.servingNodes().size() == 1,
+        () -> c.describe() + "load: " + load.stats());
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertThat(seconds)
+        .as("scale-down waits for the %d s stabilization window", SCALE_DOWN_WINDOW)
+        .isGreaterThanOrEqualTo(SCALE_DOWN_WINDOW - 1);
+  }
+
+  @Test
+  @Order(60)
+  void deletingThePoolRestoresTheOriginalsAndCollectsEverything() {
+    load.target(0);
+    c.client.resources(PiServerPool.class).inNamespace(c.ns).withName(SimCluster.POOL).delete();
+    Eventually.await(
+        WAIT,
+        "the pool gone with everything it owned",
+        () ->
+            c.pool() == null
+                && c.agentPods().isEmpty()
+                && c.client.apps().daemonSets().inNamespace(c.ns).list().getItems().isEmpty()
+                && c.client.batch().v1().jobs().inNamespace(c.ns).list().getItems().isEmpty()
+                && c.client.configMaps().inNamespace(c.ns).withName("web-agent").get() == null
+                && c.client.services().inNamespace(c.ns).withName("web").get() == null
+                && c.client.serviceAccounts().inNamespace(c.ns).withName("web-agent").get() == null
+                && c.client.rbac().roles().inNamespace(c.ns).withName("web-agent").get() == null
+                && c.client.rbac().roleBindings().inNamespace(c.ns).withName("web-agent").get()
+                    == null
+                && c.sim.runningAgents() == 0,
+        c::describe);
+    for (SimNode n : c.sim.nodes().values()) {
+      for (String name :
+          List.of(
+              "net.core.somaxconn",
+              "net.ipv4.tcp_max_syn_backlog",
+              "net.ipv4.ip_local_port_range",
+              "net.core.netdev_max_backlog")) {
+        assertThat(NodeFiles.readSysctl(n, name))
+            .as("%s on %s", name, n.name())
+            .isEqualTo(NodeFiles.PI_OS_DEFAULTS.get(name).replace('\t', ' '));
+      }
+    }
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
