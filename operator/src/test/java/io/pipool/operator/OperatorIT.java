@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.pipool.api.v1alpha1.PiServerPool;
 import io.pipool.operator.config.OperatorConfig;
 import io.pipool.operator.status.Conditions;
@@ -51,7 +52,11 @@ class OperatorIT {
             .build();
     try (InputStream crd =
         OperatorIT.class.getResourceAsStream("/META-INF/fabric8/piserverpools.pipool.io-v1.yml")) {
-      client.apiextensions().v1().customResourceDefinitions().load(crd).serverSideApply();
+      // a plain create or update, like `kubectl apply --validate=false`: on Kubernetes 1.20 a
+      // server-side apply is a typed patch that refuses x-kubernetes-validations
+      client
+          .resource(client.apiextensions().v1().customResourceDefinitions().load(crd).item())
+          .createOr(NonDeletingOperation::update);
     }
     client
         .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
