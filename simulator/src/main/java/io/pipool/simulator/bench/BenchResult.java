@@ -6,6 +6,7 @@ import java.util.Map;
 /**
  * What one operator-at-scale run measured.
  *
+ * @param apiServer what served the API: the embedded stand-in or a real API server
  * @param nodes simulated nodes in the pool
  * @param pollSeconds the pool's poll interval
  * @param readySeconds apply until every node was polled (Serving or Standby) and labelled
@@ -21,6 +22,7 @@ import java.util.Map;
  * @param peakRssMiB the operator process's peak resident set (VmHWM)
  */
 public record BenchResult(
+    String apiServer,
     int nodes,
     int pollSeconds,
     double readySeconds,
@@ -39,9 +41,10 @@ public record BenchResult(
   public String row() {
     return String.format(
         Locale.ROOT,
-        "| %d | %.1f s | %.1f s (%.1f polls) | %.0f ms / %.0f ms | ≤%.0f ms / ≤%.0f ms | %.1f"
+        "| %d | %s | %.1f s | %.1f s (%.1f polls) | %.0f ms / %.0f ms | ≤%.0f ms / ≤%.0f ms | %.1f"
             + " (%.2f status/poll) | %.0f MiB |",
         nodes,
+        apiServer,
         readySeconds,
         stepToChangeSeconds,
         stepPolls,

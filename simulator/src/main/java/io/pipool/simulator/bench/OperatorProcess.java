@@ -27,7 +27,8 @@ final class OperatorProcess implements AutoCloseable {
    * Starts the operator against {@code kubeconfig} with the container's JVM flags and a heap sized
    * as in a 256 MiB container (MaxRAMPercentage=60 of 256 MiB is about 154 MiB).
    */
-  static OperatorProcess start(Path jar, Path kubeconfig, int httpPort, Path log)
+  static OperatorProcess start(
+      Path jar, Path kubeconfig, int httpPort, boolean serverSideApply, Path log)
       throws IOException {
     ProcessBuilder pb =
         new ProcessBuilder(
@@ -44,7 +45,8 @@ final class OperatorProcess implements AutoCloseable {
     Map<String, String> env = pb.environment();
     env.put("KUBECONFIG", kubeconfig.toString());
     env.put("PIPOOL_LEADER_ELECTION", "false");
-    env.put("PIPOOL_SERVER_SIDE_APPLY", "false");
+    // the stand-in (Fabric8's mock) has no server-side apply; a real API server gets production's
+    env.put("PIPOOL_SERVER_SIDE_APPLY", String.valueOf(serverSideApply));
     env.put("PIPOOL_HTTP_PORT", String.valueOf(httpPort));
     env.put("PIPOOL_RESTORE_CHECK_SECONDS", "1");
     return new OperatorProcess(pb.start(), httpPort);

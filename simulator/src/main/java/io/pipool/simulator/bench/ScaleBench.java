@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -38,7 +39,11 @@ public final class ScaleBench {
 
   private ScaleBench() {}
 
-  /** {@code --nodes N --operator-jar FILE [--poll S] [--steady S] [--out FILE]}. */
+  /**
+   * {@code --nodes N --operator-jar FILE [--poll S] [--steady S] [--out FILE] [--kubeconfig FILE
+   * --audit-log FILE]}: on the embedded stand-in, or with a kubeconfig on a real API server whose
+   * audit log counts the operator's writes.
+   */
   public static void main(String[] args) throws Exception {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
@@ -50,7 +55,12 @@ public final class ScaleBench {
     int poll = Integer.parseInt(a.getOrDefault("--poll", "5"));
     int steady = Integer.parseInt(a.getOrDefault("--steady", "60"));
     Path jar = Path.of(a.getOrDefault("--operator-jar", "operator/target/pi-pool-operator.jar"));
-    BenchResult r = run(nodes, poll, steady, jar);
+    Path kubeconfig = a.containsKey("--kubeconfig") ? Path.of(a.get("--kubeconfig")) : null;
+    Path audit = a.containsKey("--audit-log") ? Path.of(a.get("--audit-log")) : null;
+    if (kubeconfig != null && audit == null) {
+      throw new IllegalArgumentException("--kubeconfig needs --audit-log (to count the writes)");
+    }
+    BenchResult r = run(nodes, poll, steady, jar, kubeconfig, audit);
     System.out.println(r);
     System.out.println(r.row());
     if (a.containsKey("--out")) {
@@ -63,20 +73,28 @@ public final class ScaleBench {
     System.exit(0);
   }
 
-  static BenchResult run(int nodes, int poll, int steady, Path jar) throws Exception {
+  static BenchResult run(
+      int nodes, int poll, int steady, Path jar, Path realKubeconfig, Path auditLog)
+      throws Exception {
     SimulatorConfig config =
-        new SimulatorConfig(nodes, 1, ThermalProfile.DEFAULT_FULL_LOAD_RPS, null, null, null);
+        new SimulatorConfig(
+            nodes, 1, ThermalProfile.DEFAULT_FULL_LOAD_RPS, realKubeconfig, null, null);
     try (Simulator sim = Simulator.start(config, Clock.systemUTC())) {
+      boolean real = sim.api() == null;
       Path kubeconfig =
-          sim.api().writeKubeconfig(Files.createTempFile("pi-pool-bench", ".kubeconfig"));
+          real
+              ? realKubeconfig
+              : sim.api().writeKubeconfig(Files.createTempFile("pi-pool-bench", ".kubeconfig"));
       List<String> addresses = sim.nodes().values().stream().map(SimNode::address).toList();
       List<Integer> ports = FreePorts.pick(addresses, 2);
       int metricsPort = FreePorts.pick(List.of("127.0.0.1"), 1).get(0);
       Path log = Files.createTempFile("pi-pool-bench-operator", ".log");
-      try (OperatorProcess operator = OperatorProcess.start(jar, kubeconfig, metricsPort, log)) {
+      try (OperatorProcess operator =
+          OperatorProcess.start(jar, kubeconfig, metricsPort, real, log)) {
         PiServerPool pool =
             new PoolTuning(ports.get(0), ports.get(1), poll, TARGET, 30, 1, nodes)
                 .apply(PoolTuning.read(Path.of("manifests/examples/web-pool.yaml")));
+        pool.getMetadata().setNamespace(NS);
         long t0 = System.nanoTime();
         sim.client().resource(pool).create();
         await(
@@ -113,17 +131,8 @@ public final class ScaleBench {
 
           List<Double> rounds = pollRounds(sim, ports.get(1), 5);
           Thread.sleep(2000L * poll); // let the step settle before counting writes
-          Map<String, Long> before = sim.api().writes().snapshot();
-          Thread.sleep(steady * 1000L);
-          Map<String, Long> after = sim.api().writes().snapshot();
-          Map<String, Long> diff = new TreeMap<>();
-          after.forEach(
-              (k, v) -> {
-                long d = v - before.getOrDefault(k, 0L);
-                if (d > 0 && k.startsWith(OPERATOR_CLIENT + " ")) {
-                  diff.put(k.substring(OPERATOR_CLIENT.length() + 1), d);
-                }
-              });
+          Map<String, Long> diff =
+              real ? steadyWritesFromAudit(auditLog, steady) : steadyWritesOnStandIn(sim, steady);
           long total = diff.values().stream().mapToLong(Long::longValue).sum();
           long status =
               diff.entrySet().stream()
@@ -133,6 +142,7 @@ public final class ScaleBench {
           String metrics = operator.metrics();
           Collections.sort(rounds);
           return new BenchResult(
+              real ? "real v1.20.2" : "stand-in",
               nodes,
               poll,
               ready,
@@ -153,6 +163,31 @@ public final class ScaleBench {
         }
       }
     }
+  }
+
+  private static Map<String, Long> steadyWritesOnStandIn(Simulator sim, int steady)
+      throws InterruptedException {
+    Map<String, Long> before = sim.api().writes().snapshot();
+    Thread.sleep(steady * 1000L);
+    Map<String, Long> after = sim.api().writes().snapshot();
+    Map<String, Long> diff = new TreeMap<>();
+    after.forEach(
+        (k, v) -> {
+          long d = v - before.getOrDefault(k, 0L);
+          if (d > 0 && k.startsWith(OPERATOR_CLIENT + " ")) {
+            diff.put(k.substring(OPERATOR_CLIENT.length() + 1), d);
+          }
+        });
+    return diff;
+  }
+
+  private static Map<String, Long> steadyWritesFromAudit(Path auditLog, int steady)
+      throws Exception {
+    Instant from = Instant.now();
+    Thread.sleep(steady * 1000L);
+    Instant to = Instant.now();
+    Thread.sleep(2000); // the audit backend writes in batches
+    return AuditWrites.count(auditLog, from, to, OPERATOR_CLIENT);
   }
 
   private static boolean ready(Simulator sim, int nodes) {
