@@ -1,12 +1,16 @@
 package io.pipool.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.pipool.api.v1alpha1.PiServerPool;
 import io.pipool.operator.config.OperatorConfig;
@@ -162,5 +166,32 @@ class OperatorIT {
     Await.until(
         "pool gone",
         () -> client.resources(PiServerPool.class).inNamespace(NS).withName("web").get() == null);
+  }
+
+  @Test
+  void theApiServerRefusesAMalformedPoolAtAdmissionNamingTheField() {
+    if (!haveCluster()) {
+      System.out.println("SKIPPED OperatorIT admission: PIPOOL_IT_KUBECONFIG is not set");
+    }
+    Assumptions.assumeTrue(haveCluster(), "PIPOOL_IT_KUBECONFIG is not set");
+    GenericKubernetesResource bad =
+        new GenericKubernetesResourceBuilder()
+            .withApiVersion("pipool.io/v1alpha1")
+            .withKind("PiServerPool")
+            .withNewMetadata()
+            .withName("malformed")
+            .withNamespace(NS)
+            .endMetadata()
+            .withAdditionalProperties(
+                Map.of("spec", Map.of("server", Map.of("mode", "Bogus", "maxConnections", -5))))
+            .build();
+    assertThatThrownBy(() -> client.resource(bad).create())
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422))
+        .hasMessageContaining("spec.server.mode")
+        .hasMessageContaining("Echo")
+        .hasMessageContaining("spec.server.maxConnections");
+    assertThat(client.resources(PiServerPool.class).inNamespace(NS).withName("malformed").get())
+        .isNull();
   }
 }
