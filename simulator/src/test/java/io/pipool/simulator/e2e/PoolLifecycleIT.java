@@ -137,15 +137,7 @@ class PoolLifecycleIT extends PoolLifecycleStory {
   @Test
   @Order(55)
   void kubectlScaleSetsTheServingCountThroughTheScaleSubresource() {
-    c.client
-        .resources(PiServerPool.class)
-        .inNamespace(c.ns)
-        .withName(SimCluster.POOL)
-        .edit(
-            p -> {
-              p.getSpec().getAutoscaling().setEnabled(false);
-              return p;
-            });
+    c.editPool(p -> p.getSpec().getAutoscaling().setEnabled(false));
     kubectl("scale", "piserverpool/" + SimCluster.POOL, "-n", c.ns, "--replicas=2");
     Eventually.await(
         WAIT,
@@ -167,16 +159,11 @@ class PoolLifecycleIT extends PoolLifecycleStory {
   /** Changes the spec and waits for the operator to report that generation as observed. */
   private void bumpGenerationAndAwaitObserved(String when) {
     PiServerPool edited =
-        c.client
-            .resources(PiServerPool.class)
-            .inNamespace(c.ns)
-            .withName(SimCluster.POOL)
-            .edit(
-                p -> {
-                  var a = p.getSpec().getAutoscaling();
-                  a.setTargetConnectionsPerReplica(a.getTargetConnectionsPerReplica() + 1);
-                  return p;
-                });
+        c.editPool(
+            p -> {
+              var a = p.getSpec().getAutoscaling();
+              a.setTargetConnectionsPerReplica(a.getTargetConnectionsPerReplica() + 1);
+            });
     long generation = edited.getMetadata().getGeneration();
     Eventually.await(
         Duration.ofSeconds(60),

@@ -134,6 +134,19 @@ final class SimCluster implements AutoCloseable {
     return client.resource(pool).create();
   }
 
+  /** Changes the pool's spec as a user's edit would, and returns what the API server stored. */
+  PiServerPool editPool(java.util.function.Consumer<PiServerPool> change) {
+    return client
+        .resources(PiServerPool.class)
+        .inNamespace(ns)
+        .withName(POOL)
+        .edit(
+            p -> {
+              change.accept(p);
+              return p;
+            });
+  }
+
   PiServerPool pool() {
     return client.resources(PiServerPool.class).inNamespace(ns).withName(POOL).get();
   }
