@@ -14,6 +14,9 @@ import io.pipool.simulator.cluster.Kubelet;
 import io.pipool.simulator.cluster.ProcessAgents;
 import io.pipool.simulator.kubectl.KubectlGateway;
 import io.pipool.simulator.load.LoadMeter;
+import io.pipool.simulator.net.ApiRelay;
+import io.pipool.simulator.net.NodeNetwork;
+import io.pipool.simulator.net.RelayedKubeconfig;
 import io.pipool.simulator.node.NodeHeartbeat;
 import io.pipool.simulator.node.SimNode;
 import io.pipool.simulator.thermal.ThermalLoop;
@@ -21,6 +24,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -65,9 +69,12 @@ public final class Simulator implements AutoCloseable {
   private final Kubelet kubelet;
   private final NodeHeartbeat heartbeat;
   private final KubectlGateway kubectl;
+  private final NodeNetwork network;
+  private final ApiRelay relay;
 
-  private Simulator(SimulatorConfig config, Clock clock) throws IOException {
+  private Simulator(SimulatorConfig config, Clock clock, NodeNetwork network) throws IOException {
     this.config = config;
+    this.network = network;
     this.tempWorkDir = config.workDir() == null;
     this.workDir =
         tempWorkDir
@@ -77,7 +84,8 @@ public final class Simulator implements AutoCloseable {
     this.client = newClient("pi-pool-simulator");
     this.nodes = new LinkedHashMap<>();
     for (int i = 1; i <= config.nodes(); i++) {
-      SimNode n = new SimNode(i, "pi-" + i, SimNode.addressOf(i), workDir.resolve("pi-" + i));
+      String address = network != null ? network.nodeAddress(i) : SimNode.addressOf(i);
+      SimNode n = new SimNode(i, "pi-" + i, address, workDir.resolve("pi-" + i));
       nodes.put(n.name(), n);
     }
     this.vertx =
@@ -85,6 +93,18 @@ public final class Simulator implements AutoCloseable {
             new VertxOptions()
                 .setPreferNativeTransport(true)
                 .setBlockedThreadCheckInterval(10_000));
+    // the agents' way to the API server is checked before anything is registered there
+    this.relay = network != null ? relayToApiServer() : null;
+    try {
+      this.launcher = launcher(clock);
+    } catch (RuntimeException e) {
+      if (relay != null) {
+        relay.close();
+      }
+      vertx.close();
+      client.close();
+      throw e;
+    }
     this.thermal = new ThermalLoop(List.copyOf(nodes.values()), meter, clock, config);
     NodeRegistration.register(client, nodes.values());
     this.heartbeat =
@@ -93,11 +113,6 @@ public final class Simulator implements AutoCloseable {
             : NodeHeartbeat.start(client, List.copyOf(nodes.values()), clock);
     this.workers = Executors.newFixedThreadPool(4, daemon("pi-pool-sim-worker"));
     this.loop = Executors.newSingleThreadScheduledExecutor(daemon("pi-pool-sim-control"));
-    this.launcher =
-        config.agentJar() == null
-            ? new InProcessAgents(vertx, newClient("pi-pool-agent"), clock)
-            : new ProcessAgents(
-                config.agentJar(), kubeconfigForAgents(), Path.of(System.getProperty("java.home")));
     this.cache = ClusterCache.start(client, config.embeddedApiServer(), () -> {});
     this.kubelet =
         new Kubelet(
@@ -117,11 +132,46 @@ public final class Simulator implements AutoCloseable {
 
   /** Starts a simulated cluster. */
   public static Simulator start(SimulatorConfig config, Clock clock) {
+    NodeNetwork network = config.netns() ? NodeNetwork.create(config.nodes()) : null;
     try {
-      return new Simulator(config, clock);
+      return new Simulator(config, clock, network);
     } catch (IOException e) {
+      closeQuietly(network);
       throw new UncheckedIOException("cannot create the simulator's folders", e);
+    } catch (RuntimeException e) {
+      closeQuietly(network);
+      throw e;
     }
+  }
+
+  private static void closeQuietly(NodeNetwork network) {
+    if (network != null) {
+      network.close();
+    }
+  }
+
+  private AgentLauncher launcher(Clock clock) {
+    Path javaHome = Path.of(System.getProperty("java.home"));
+    if (config.agentJar() == null) {
+      return new InProcessAgents(vertx, newClient("pi-pool-agent"), clock);
+    }
+    if (network == null) {
+      return new ProcessAgents(config.agentJar(), kubeconfigForAgents(), javaHome);
+    }
+    Path kubeconfig =
+        RelayedKubeconfig.write(
+            config.kubeconfig(),
+            NodeNetwork.GATEWAY,
+            relay.port(),
+            workDir.resolve("agent.kubeconfig"));
+    RelayedKubeconfig.check(kubeconfig, NodeNetwork.GATEWAY);
+    return new ProcessAgents(config.agentJar(), kubeconfig, javaHome, network.execPrefix());
+  }
+
+  private ApiRelay relayToApiServer() {
+    URI api = RelayedKubeconfig.server(config.kubeconfig());
+    int port = api.getPort() > 0 ? api.getPort() : 443;
+    return ApiRelay.start(vertx, NodeNetwork.GATEWAY, api.getHost(), port);
   }
 
   private static void safely(Runnable step) {
@@ -200,6 +250,11 @@ public final class Simulator implements AutoCloseable {
     return cache;
   }
 
+  /** The nodes' network namespace, or null when they live on loopback addresses. */
+  public NodeNetwork network() {
+    return network;
+  }
+
   /** Agents running now. */
   public long runningAgents() {
     return kubelet.runningAgents();
@@ -223,6 +278,9 @@ public final class Simulator implements AutoCloseable {
     kubelet.close();
     cache.close();
     launcher.close();
+    if (relay != null) {
+      relay.close();
+    }
     client.close();
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -232,6 +290,7 @@ public final class Simulator implements AutoCloseable {
     if (api != null) {
       api.close();
     }
+    closeQuietly(network);
     if (tempWorkDir) {
       deleteTree(workDir);
     }

@@ -12,9 +12,18 @@ import java.nio.file.Path;
  * @param kubeconfig a real API server to join (kubelet part only), or null for the embedded one
  * @param agentJar run agents as {@code java -jar} processes from this jar, or null for in-process
  * @param workDir where node folders go, or null for a temporary folder removed on close
+ * @param netns put the nodes' addresses in a network namespace of the simulator's own (198.18.x.y,
+ *     addresses a real API server accepts for endpoints) instead of on loopback; needs root, a real
+ *     API server and process agents
  */
 public record SimulatorConfig(
-    int nodes, double speed, double fullLoadRps, Path kubeconfig, Path agentJar, Path workDir) {
+    int nodes,
+    double speed,
+    double fullLoadRps,
+    Path kubeconfig,
+    Path agentJar,
+    Path workDir,
+    boolean netns) {
 
   /** The most nodes the address plan and one JVM are meant for. */
   public static final int MAX_NODES = 1000;
@@ -31,6 +40,18 @@ public record SimulatorConfig(
     if (!(fullLoadRps > 0)) {
       throw new IllegalArgumentException("fullLoadRps: must be positive, was " + fullLoadRps);
     }
+    if (netns && (kubeconfig == null || agentJar == null)) {
+      // in-process agents cannot enter another namespace, and the embedded API server has no
+      // endpoints controller that would refuse loopback addresses
+      throw new IllegalArgumentException(
+          "netns: needs a real API server (kubeconfig) and agent processes (agentJar)");
+    }
+  }
+
+  /** Nodes on loopback addresses. */
+  public SimulatorConfig(
+      int nodes, double speed, double fullLoadRps, Path kubeconfig, Path agentJar, Path workDir) {
+    this(nodes, speed, fullLoadRps, kubeconfig, agentJar, workDir, false);
   }
 
   /** An embedded cluster of {@code nodes} in-process nodes in a temporary folder. */

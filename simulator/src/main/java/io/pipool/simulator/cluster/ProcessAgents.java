@@ -7,15 +7,19 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs each agent as a separate {@code java -jar pi-pool-agent.jar serve} process, as on a real
  * node (a JVM each: use it for a handful of nodes). The process gets the mounted agent.yaml, the
- * container's environment with the node overrides, and a kubeconfig for the embedded API server.
+ * container's environment with the node overrides, and a kubeconfig for the API server. With a
+ * command prefix ({@code ip netns exec NS}) the process runs inside the nodes' network namespace.
  */
 public final class ProcessAgents implements AgentLauncher {
 
@@ -24,6 +28,10 @@ public final class ProcessAgents implements AgentLauncher {
   private final Path agentJar;
   private final Path kubeconfig;
   private final String javaBin;
+  private final List<String> prefix;
+  private final Set<Process> live = ConcurrentHashMap.newKeySet();
+  // agents are separate processes: a JVM stopped by a signal must not leave them behind
+  private final Thread hook = new Thread(this::killAll, "pi-pool-sim-agent-cleanup");
 
   /**
    * @param agentJar the shaded agent jar (node-agent/target/pi-pool-agent.jar)
@@ -31,6 +39,14 @@ public final class ProcessAgents implements AgentLauncher {
    * @param javaHome the JDK to run them with
    */
   public ProcessAgents(Path agentJar, Path kubeconfig, Path javaHome) {
+    this(agentJar, kubeconfig, javaHome, List.of());
+  }
+
+  /**
+   * @param prefix a command the java command is appended to, e.g. {@code ip netns exec NS} (it must
+   *     exec the program, so that stopping the process stops the agent)
+   */
+  public ProcessAgents(Path agentJar, Path kubeconfig, Path javaHome, List<String> prefix) {
     if (!Files.isRegularFile(agentJar)) {
       throw new IllegalArgumentException(
           "agent jar "
@@ -40,6 +56,8 @@ public final class ProcessAgents implements AgentLauncher {
     this.agentJar = agentJar;
     this.kubeconfig = kubeconfig;
     this.javaBin = javaHome.resolve("bin/java").toString();
+    this.prefix = List.copyOf(prefix);
+    Runtime.getRuntime().addShutdownHook(hook);
   }
 
   @Override
@@ -53,22 +71,24 @@ public final class ProcessAgents implements AgentLauncher {
       Path config = node.work().resolve("agent.yaml");
       Files.writeString(config, configYaml);
       Path log = node.work().resolve("agent.log");
+      List<String> command = new ArrayList<>(prefix);
+      command.addAll(
+          List.of(
+              javaBin,
+              "-Xmx96m",
+              "-XX:+UseSerialGC",
+              "-jar",
+              agentJar.toString(),
+              "serve",
+              "--config",
+              config.toString()));
       ProcessBuilder pb =
-          new ProcessBuilder(
-                  List.of(
-                      javaBin,
-                      "-Xmx96m",
-                      "-XX:+UseSerialGC",
-                      "-jar",
-                      agentJar.toString(),
-                      "serve",
-                      "--config",
-                      config.toString()))
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile());
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().putAll(env);
       pb.environment().put("KUBECONFIG", kubeconfig.toString());
       Process process = pb.start();
+      live.add(process);
+      process.onExit().thenRun(() -> live.remove(process));
       String address = env.get("PIPOOL_SERVER_ADMINHOST");
       int adminPort = adminPort(configYaml, env);
       long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
@@ -89,6 +109,23 @@ public final class ProcessAgents implements AgentLauncher {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** Kills agents still running (the simulator is going away, perhaps on Ctrl-C). */
+  @Override
+  public void close() {
+    killAll();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // already shutting down: the hook kills them
+    }
+  }
+
+  private void killAll() {
+    for (Process p : List.copyOf(live)) {
+      p.destroyForcibly();
     }
   }
 

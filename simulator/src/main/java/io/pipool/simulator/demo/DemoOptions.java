@@ -21,6 +21,8 @@ import java.util.Map;
  * @param kubeconfig a real cluster to join (kubelet part only), or null for the embedded one
  * @param agentJar run agents as processes from this jar, or null to run them in-process
  * @param kubeconfigOut where to write a kubeconfig for kubectl, or null for the work folder
+ * @param netns put the nodes in a network namespace of the simulator's own, with addresses a real
+ *     API server accepts for Service endpoints (agents run as processes inside it)
  * @param plain print a line per second instead of redrawing the screen
  * @param help print the usage and exit
  */
@@ -37,8 +39,12 @@ public record DemoOptions(
     Path kubeconfig,
     Path agentJar,
     Path kubeconfigOut,
+    boolean netns,
     boolean plain,
     boolean help) {
+
+  /** The agent jar bin/demo builds, run inside the network namespace with --netns. */
+  public static final Path DEFAULT_AGENT_JAR = Path.of("node-agent/target/pi-pool-agent.jar");
 
   /** The most connections the demo opens: each costs two file descriptors in this process. */
   public static final int MAX_PEAK = 8000;
@@ -64,6 +70,14 @@ public record DemoOptions(
         --kubeconfig FILE    join a real cluster instead of the embedded API server: the
                              simulator then only plays the kubelet of its fake nodes
         --agent-jar FILE     run each agent as a java -jar process (a JVM per node)
+        --netns              with --kubeconfig: put the nodes in a network namespace of
+                             the simulator's own (addresses 198.18.x.y, which a real API
+                             server accepts for Service endpoints; needs root); each agent
+                             runs as a process inside it (default jar: node-agent/target/pi-pool-agent.jar)
+        --local-control-plane
+                             (bin/demo) build on first use and start a real Kubernetes
+                             v1.20.2 control plane on loopback, run the story on it with
+                             --netns, and stop it at the end
         --kubeconfig-out FILE
                              where to write a kubeconfig for kubectl against the embedded
                              API server (default: kubectl.kubeconfig in the demo's work
@@ -71,7 +85,9 @@ public record DemoOptions(
         --plain              print one status line per second instead of redrawing
         --help               this text
 
-      The embedded API server is an in-memory stand-in (Fabric8's mock server), not Kubernetes.
+      Without --kubeconfig or --local-control-plane the API server is an embedded in-memory
+      stand-in (Fabric8's mock server), not Kubernetes: fast, but with no scheduler, no
+      controllers and no Service endpoints.
       """;
 
   /** Parses arguments; errors name the option and what is allowed. */
@@ -91,6 +107,7 @@ public record DemoOptions(
             : null;
     Path agentJar = null;
     Path kubeconfigOut = null;
+    boolean netns = false;
     boolean plain = false;
     boolean help = false;
     for (int i = 0; i < args.size(); i++) {
@@ -101,6 +118,7 @@ public record DemoOptions(
       switch (name) {
         case "--help", "-h" -> help = true;
         case "--plain" -> plain = true;
+        case "--netns" -> netns = true;
         case "--nodes" -> nodes = intIn(name, value.get(), 1, 300);
         case "--duration" -> duration = intIn(name, value.get(), 20, 3600);
         case "--speed" -> speed = doubleIn(name, value.get(), 0.1, 1000);
@@ -125,6 +143,14 @@ public record DemoOptions(
       throw new IllegalArgumentException(
           "--load: peak " + profile.peak() + " is out of range; allowed is at most " + MAX_PEAK);
     }
+    if (netns && kubeconfig == null) {
+      throw new IllegalArgumentException(
+          "--netns: needs --kubeconfig (a real cluster); bin/demo --local-control-plane starts"
+              + " one");
+    }
+    if (netns && agentJar == null) {
+      agentJar = DEFAULT_AGENT_JAR;
+    }
     return new DemoOptions(
         nodes,
         Duration.ofSeconds(duration),
@@ -138,6 +164,7 @@ public record DemoOptions(
         kubeconfig,
         agentJar,
         kubeconfigOut,
+        netns,
         plain,
         help);
   }
@@ -173,7 +200,7 @@ public record DemoOptions(
   }
 
   private static boolean needsValue(String name) {
-    return !List.of("--help", "-h", "--plain").contains(name);
+    return !List.of("--help", "-h", "--plain", "--netns").contains(name);
   }
 
   private static java.util.function.Supplier<String> nextOf(List<String> args, int i, String name) {

@@ -52,7 +52,8 @@ final class DemoRun {
             ThermalProfile.DEFAULT_FULL_LOAD_RPS,
             o.kubeconfig(),
             o.agentJar(),
-            null);
+            null,
+            o.netns());
     try (Simulator sim = Simulator.start(config, clock)) {
       Path kubeconfig =
           sim.kubeconfigForKubectl(
@@ -87,7 +88,11 @@ final class DemoRun {
     List<String> addresses = sim.nodes().values().stream().map(SimNode::address).toList();
     int port = pool.getSpec().getServer().getPort();
     int admin = pool.getSpec().getServer().getAdminPort();
-    if (!FreePorts.freeEverywhere(addresses, port) || !FreePorts.freeEverywhere(addresses, admin)) {
+    // a network namespace of the simulator's own is empty: only loopback addresses are shared
+    boolean shared = sim.network() == null;
+    if (shared
+        && (!FreePorts.freeEverywhere(addresses, port)
+            || !FreePorts.freeEverywhere(addresses, admin))) {
       List<Integer> free = FreePorts.pick(addresses, 2);
       out.printf(
           "ports %d/%d are taken here; the pool uses %d/%d%n",
@@ -101,6 +106,14 @@ final class DemoRun {
     client.resource(pool).create();
     String name = pool.getMetadata().getName();
     out.println("applied " + o.pool() + " as " + NS + "/" + name + "; waiting for the agents ...");
+    if (sim.network() != null) {
+      out.println(
+          "nodes in network namespace "
+              + sim.network().namespace()
+              + " ("
+              + sim.network().subnet()
+              + "); agents run inside it as processes");
+    }
     if (!waitReady(sim, name)) {
       out.println("the agents did not all become ready within " + READY_TIMEOUT.toSeconds() + " s");
       return 1;
@@ -134,10 +147,15 @@ final class DemoRun {
         summary.connections(stats.open());
         PiServerPool now =
             client.resources(PiServerPool.class).inNamespace(NS).withName(name).get();
+        List<String> endpoints = sim.api() == null ? ServiceEndpoints.of(client, NS, name) : null;
+        if (endpoints != null) {
+          summary.endpoints(elapsed, endpoints, serving(now));
+        }
         Frame frame =
             frame(
                 sim,
                 now,
+                endpoints == null ? null : endpoints.size(),
                 load,
                 elapsed,
                 stats.requests() - lastRequests,
@@ -199,6 +217,7 @@ final class DemoRun {
   private Frame frame(
       Simulator sim,
       PiServerPool pool,
+      Integer endpoints,
       LoadGenerator load,
       Duration t,
       long requests,
@@ -228,7 +247,8 @@ final class DemoRun {
         t,
         rows,
         pool == null || pool.getStatus() == null ? null : pool.getStatus().getDesiredReplicas(),
-        pool == null || pool.getStatus() == null ? null : pool.getStatus().getReplicas(),
+        serving(pool),
+        endpoints,
         o.target(),
         load.target(),
         stats.open(),
@@ -237,6 +257,10 @@ final class DemoRun {
         stats.errors(),
         latestEvent(sim.client(), name),
         story);
+  }
+
+  private static Integer serving(PiServerPool pool) {
+    return pool == null || pool.getStatus() == null ? null : pool.getStatus().getReplicas();
   }
 
   private void track(PiServerPool pool, Duration t, int open) {

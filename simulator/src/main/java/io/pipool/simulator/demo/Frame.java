@@ -10,6 +10,8 @@ import java.util.List;
  * @param nodes one row per node
  * @param desired the pool's desired serving nodes (null before the first status)
  * @param serving the pool's serving nodes (null before the first status)
+ * @param endpoints addresses in the pool Service's Endpoints, as Kubernetes' endpoints controller
+ *     wrote them (null where there is none: the embedded stand-in)
  * @param target connections per serving node
  * @param loadTarget connections the load generator aims for
  * @param open connections open now
@@ -24,6 +26,7 @@ public record Frame(
     List<Row> nodes,
     Integer desired,
     Integer serving,
+    Integer endpoints,
     int target,
     int loadTarget,
     int open,
@@ -37,7 +40,7 @@ public record Frame(
    * One node.
    *
    * @param name node name
-   * @param address its loopback address
+   * @param address its address
    * @param profile its thermal profile label
    * @param phase phase from the pool status
    * @param connections connections the balancer holds to it

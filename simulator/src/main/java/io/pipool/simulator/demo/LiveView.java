@@ -25,9 +25,10 @@ public final class LiveView {
     sb.append(
         String.format(
             Locale.ROOT,
-            "pool default/web: desired %s, serving %s, target %d connections per node%n",
+            "pool default/web: desired %s, serving %s%s, target %d connections per node%n",
             f.desired() == null ? "-" : f.desired(),
             f.serving() == null ? "-" : f.serving(),
+            f.endpoints() == null ? "" : ", Service endpoints " + f.endpoints(),
             f.target()));
     sb.append(
         String.format(
@@ -41,7 +42,7 @@ public final class LiveView {
     sb.append(
         String.format(
             Locale.ROOT,
-            "%-7s %-11s %-11s %-12s %6s %7s %9s  %s%n",
+            "%-7s %-15s %-11s %-12s %6s %7s %9s  %s%n",
             "NODE",
             "ADDRESS",
             "COOLING",
@@ -59,7 +60,7 @@ public final class LiveView {
       sb.append(
           String.format(
               Locale.ROOT,
-              "%-7s %-11s %-11s %-12s %6d %7.0f %6.1f °C  %s%n",
+              "%-7s %-15s %-11s %-12s %6d %7.0f %6.1f °C  %s%n",
               r.name(),
               r.address(),
               r.profile(),
@@ -79,10 +80,11 @@ public final class LiveView {
     double hottest = f.nodes().stream().mapToDouble(Frame.Row::celsius).max().orElse(0);
     return String.format(
         Locale.ROOT,
-        "t=%3ds desired=%s serving=%s open=%d/%d hottest=%.1f°C %s | %s",
+        "t=%3ds desired=%s serving=%s%s open=%d/%d hottest=%.1f°C %s | %s",
         f.elapsed().toSeconds(),
         f.desired() == null ? "-" : f.desired(),
         f.serving() == null ? "-" : f.serving(),
+        f.endpoints() == null ? "" : " endpoints=" + f.endpoints(),
         f.open(),
         f.loadTarget(),
         hottest,

@@ -11,6 +11,12 @@ public final class Summary {
   private final List<String> scaleEvents = new ArrayList<>();
   private final List<String> drains = new ArrayList<>();
   private final List<String> problems = new ArrayList<>();
+  private final List<String> endpointChanges = new ArrayList<>();
+  private List<String> lastEndpoints;
+  private int endpointSamples;
+  private int endpointMatches;
+  private int peakEndpoints;
+  private int peakServing;
   private int peakConnections;
   private Integer lastDesired;
 
@@ -31,6 +37,31 @@ public final class Summary {
               connections));
     }
     lastDesired = desired;
+  }
+
+  /**
+   * Records the pool Service's endpoints as Kubernetes wrote them, next to the pool's serving
+   * count; a change of the addresses is listed in the summary.
+   */
+  public void endpoints(Duration at, List<String> addresses, Integer serving) {
+    endpointSamples++;
+    if (serving != null && serving == addresses.size()) {
+      endpointMatches++;
+    }
+    peakEndpoints = Math.max(peakEndpoints, addresses.size());
+    peakServing = Math.max(peakServing, serving == null ? 0 : serving);
+    if (!addresses.equals(lastEndpoints)) {
+      endpointChanges.add(
+          String.format(
+              Locale.ROOT,
+              "t=%ds %d address%s (serving %s)%s",
+              at.toSeconds(),
+              addresses.size(),
+              addresses.size() == 1 ? "" : "es",
+              serving == null ? "-" : serving,
+              addresses.isEmpty() ? "" : ": " + String.join(" ", addresses)));
+      lastEndpoints = List.copyOf(addresses);
+    }
   }
 
   /** A node left rotation because it got hot. */
@@ -71,6 +102,9 @@ public final class Summary {
 
   /** The closing text. */
   public String render(long loadErrors, long shed, String restore) {
+    if (endpointSamples > 0 && peakServing > 0 && peakEndpoints == 0) {
+      problem("the pool's Service never had an endpoint although up to " + peakServing + " served");
+    }
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("%n== pi-pool demo summary ==%n"));
     sb.append(String.format("peak connections: %d%n", peakConnections));
@@ -78,6 +112,14 @@ public final class Summary {
     scaleEvents.forEach(s -> sb.append("  ").append(s).append('\n'));
     sb.append(String.format("thermal drains: %d%n", drains.size()));
     drains.forEach(s -> sb.append("  ").append(s).append('\n'));
+    if (endpointSamples > 0) {
+      sb.append(
+          String.format(
+              "Service endpoints (kubectl get endpoints): %d changes, equal to the serving count"
+                  + " in %d of %d seconds%n",
+              endpointChanges.size(), endpointMatches, endpointSamples));
+      endpointChanges.forEach(s -> sb.append("  ").append(s).append('\n'));
+    }
     sb.append(
         String.format(
             "errors: %d load errors, %d requests shed with 503, %d problems%n",

@@ -66,4 +66,15 @@ class DemoOptionsTest {
     assertThat(DemoOptions.USAGE)
         .contains("--nodes", "--duration", "--speed", "--load", "--kubeconfig", "--peak");
   }
+
+  @Test
+  void netnsNeedsARealClusterAndRunsTheBuiltAgentJar() {
+    assertThatThrownBy(() -> parse("--netns"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--netns: needs --kubeconfig");
+    DemoOptions o = parse("--kubeconfig", "/tmp/k", "--netns");
+    assertThat(o.netns()).isTrue();
+    assertThat(o.agentJar()).isEqualTo(DemoOptions.DEFAULT_AGENT_JAR);
+    assertThat(parse().netns()).isFalse();
+  }
 }

@@ -9,6 +9,10 @@ import org.junit.jupiter.api.Test;
 class LiveViewTest {
 
   private static Frame frame() {
+    return frame(null);
+  }
+
+  private static Frame frame(Integer endpoints) {
     return new Frame(
         Duration.ofSeconds(42),
         List.of(
@@ -16,6 +20,7 @@ class LiveViewTest {
             new Frame.Row("pi-2", "127.0.1.2", "hot corner", "Hot", 0, 0, 77.3, "Applied")),
         3,
         2,
+        endpoints,
         800,
         1600,
         1598,
@@ -49,5 +54,12 @@ class LiveViewTest {
   @Test
   void theLineFormNamesTheHottestNode() {
     assertThat(LiveView.line(frame())).contains("t= 42s", "hottest=77.3°C", "open=1598/1600");
+  }
+
+  @Test
+  void onARealClusterTheServiceEndpointsShowNextToTheServingCount() {
+    assertThat(LiveView.screen(frame(2), false)).contains("serving 2, Service endpoints 2,");
+    assertThat(LiveView.line(frame(2))).contains("serving=2 endpoints=2 ");
+    assertThat(LiveView.screen(frame(), false)).doesNotContain("endpoints");
   }
 }
