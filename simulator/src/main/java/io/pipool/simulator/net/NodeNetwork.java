@@ -193,16 +193,21 @@ public final class NodeNetwork implements AutoCloseable {
 
   /** The slot's node subnet, e.g. 198.18.0.0/22. */
   public String subnet() {
-    return dotted(base()) + "/22";
+    return dotted(base(slot)) + "/22";
   }
 
   /** The address of node {@code index} (1-based): 198.18.4K.1, 198.18.4K.2, ... */
   public String nodeAddress(int index) {
+    return address(slot, index);
+  }
+
+  /** The address of node {@code index} in slot {@code slot}. */
+  static String address(int slot, int index) {
     if (index < 1 || index > MAX_NODES) {
       throw new IllegalArgumentException(
           "node index: " + index + " is out of range; allowed is 1 to " + MAX_NODES);
     }
-    return dotted(base() + index);
+    return dotted(base(slot) + index);
   }
 
   /** The command prefix that runs a program inside the namespace. */
@@ -210,7 +215,7 @@ public final class NodeNetwork implements AutoCloseable {
     return List.of("ip", "netns", "exec", namespace());
   }
 
-  private int base() {
+  private static int base(int slot) {
     return (198 << 24) | (18 << 16) | ((slot * 4) << 8);
   }
 
