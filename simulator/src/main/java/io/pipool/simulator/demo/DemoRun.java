@@ -30,6 +30,8 @@ import java.util.Map;
 final class DemoRun {
 
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+  // a JVM per agent starts slower on a small machine: a few seconds of CPU each
+  private static final Duration READY_TIMEOUT_PER_AGENT_PROCESS = Duration.ofSeconds(10);
   private static final String NS = "default";
 
   private final DemoOptions o;
@@ -112,10 +114,11 @@ final class DemoRun {
               + sim.network().namespace()
               + " ("
               + sim.network().subnet()
-              + "); agents run inside it as processes");
+              + "); each agent runs inside it as a JVM of its own");
     }
     if (!waitReady(sim, name)) {
-      out.println("the agents did not all become ready within " + READY_TIMEOUT.toSeconds() + " s");
+      out.println(
+          "the agents did not all become ready within " + readyTimeout().toSeconds() + " s");
       return 1;
     }
     LoadProfile profile = o.loadProfile();
@@ -176,7 +179,7 @@ final class DemoRun {
   }
 
   private boolean waitReady(Simulator sim, String name) throws InterruptedException {
-    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    long deadline = System.nanoTime() + readyTimeout().toNanos();
     while (System.nanoTime() < deadline) {
       PiServerPool p =
           sim.client().resources(PiServerPool.class).inNamespace(NS).withName(name).get();
@@ -193,6 +196,12 @@ final class DemoRun {
       Thread.sleep(250);
     }
     return false;
+  }
+
+  private Duration readyTimeout() {
+    return o.agentJar() == null
+        ? READY_TIMEOUT
+        : READY_TIMEOUT.plus(READY_TIMEOUT_PER_AGENT_PROCESS.multipliedBy(o.nodes()));
   }
 
   private static String busiest(LoadGenerator load) {
