@@ -8,6 +8,7 @@ import io.pipool.simulator.cluster.ClusterCache;
 import io.pipool.simulator.cluster.DaemonSetController;
 import io.pipool.simulator.cluster.EmbeddedApiServer;
 import io.pipool.simulator.cluster.GarbageCollector;
+import io.pipool.simulator.cluster.HostedAgents;
 import io.pipool.simulator.cluster.InProcessAgents;
 import io.pipool.simulator.cluster.JobController;
 import io.pipool.simulator.cluster.Kubelet;
@@ -152,11 +153,10 @@ public final class Simulator implements AutoCloseable {
 
   private AgentLauncher launcher(Clock clock) {
     Path javaHome = Path.of(System.getProperty("java.home"));
-    if (config.agentJar() == null) {
-      return new InProcessAgents(vertx, newClient("pi-pool-agent"), clock);
-    }
     if (network == null) {
-      return new ProcessAgents(config.agentJar(), kubeconfigForAgents(), javaHome);
+      return config.agentJar() == null
+          ? new InProcessAgents(vertx, newClient("pi-pool-agent"), clock)
+          : new ProcessAgents(config.agentJar(), kubeconfigForAgents(), javaHome);
     }
     Path kubeconfig =
         RelayedKubeconfig.write(
@@ -165,7 +165,11 @@ public final class Simulator implements AutoCloseable {
             relay.port(),
             workDir.resolve("agent.kubeconfig"));
     RelayedKubeconfig.check(kubeconfig, NodeNetwork.GATEWAY);
-    return new ProcessAgents(config.agentJar(), kubeconfig, javaHome, network.execPrefix());
+    if (config.agentJar() != null) {
+      return new ProcessAgents(config.agentJar(), kubeconfig, javaHome, network.execPrefix());
+    }
+    return new HostedAgents(
+        network.execPrefix(), kubeconfig, workDir.resolve("agent-host.log"), config.nodes());
   }
 
   private ApiRelay relayToApiServer() {

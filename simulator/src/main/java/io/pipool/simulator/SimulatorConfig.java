@@ -13,8 +13,9 @@ import java.nio.file.Path;
  * @param agentJar run agents as {@code java -jar} processes from this jar, or null for in-process
  * @param workDir where node folders go, or null for a temporary folder removed on close
  * @param netns put the nodes' addresses in a network namespace of the simulator's own (198.18.x.y,
- *     addresses a real API server accepts for endpoints) instead of on loopback; needs root, a real
- *     API server and process agents
+ *     addresses a real API server accepts for endpoints) instead of on loopback; needs root and a
+ *     real API server; the agents run inside it in one JVM of their own, or a JVM each with
+ *     agentJar
  */
 public record SimulatorConfig(
     int nodes,
@@ -40,11 +41,9 @@ public record SimulatorConfig(
     if (!(fullLoadRps > 0)) {
       throw new IllegalArgumentException("fullLoadRps: must be positive, was " + fullLoadRps);
     }
-    if (netns && (kubeconfig == null || agentJar == null)) {
-      // in-process agents cannot enter another namespace, and the embedded API server has no
-      // endpoints controller that would refuse loopback addresses
-      throw new IllegalArgumentException(
-          "netns: needs a real API server (kubeconfig) and agent processes (agentJar)");
+    if (netns && kubeconfig == null) {
+      // the embedded API server has no endpoints controller that would refuse loopback addresses
+      throw new IllegalArgumentException("netns: needs a real API server (kubeconfig)");
     }
   }
 

@@ -3,6 +3,8 @@ package io.pipool.simulator.cluster;
 import io.pipool.simulator.node.SimNode;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** Starts the real node agent for a pod on a simulated node: in this JVM or as a process. */
 public interface AgentLauncher extends AutoCloseable {
@@ -18,6 +20,27 @@ public interface AgentLauncher extends AutoCloseable {
 
     /** False once the agent has exited on its own (a crashed process). */
     boolean alive();
+
+    /** A running agent from its three parts. */
+    static RunningAgent of(
+        int adminPort, Supplier<CompletableFuture<Void>> stop, BooleanSupplier alive) {
+      return new RunningAgent() {
+        @Override
+        public int adminPort() {
+          return adminPort;
+        }
+
+        @Override
+        public CompletableFuture<Void> stop() {
+          return stop.get();
+        }
+
+        @Override
+        public boolean alive() {
+          return alive.getAsBoolean();
+        }
+      };
+    }
   }
 
   /**

@@ -54,21 +54,9 @@ public final class InProcessAgents implements AgentLauncher {
   }
 
   private static RunningAgent handle(NodeAgent agent) {
-    return new RunningAgent() {
-      @Override
-      public int adminPort() {
-        return agent.adminPort();
-      }
-
-      @Override
-      public CompletableFuture<Void> stop() {
-        return agent.stop().toCompletionStage().toCompletableFuture();
-      }
-
-      @Override
-      public boolean alive() {
-        return true;
-      }
-    };
+    return RunningAgent.of(
+        agent.adminPort(),
+        () -> agent.stop().toCompletionStage().toCompletableFuture(),
+        () -> true);
   }
 }

@@ -150,31 +150,20 @@ public final class ProcessAgents implements AgentLauncher {
   }
 
   private static RunningAgent handle(Process process, int adminPort) {
-    return new RunningAgent() {
-      @Override
-      public int adminPort() {
-        return adminPort;
-      }
-
-      @Override
-      public CompletableFuture<Void> stop() {
-        return CompletableFuture.runAsync(
-            () -> {
-              process.destroy(); // SIGTERM: the agent drains, then exits
-              try {
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                  process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            });
-      }
-
-      @Override
-      public boolean alive() {
-        return process.isAlive();
-      }
-    };
+    return RunningAgent.of(
+        adminPort,
+        () ->
+            CompletableFuture.runAsync(
+                () -> {
+                  process.destroy(); // SIGTERM: the agent drains, then exits
+                  try {
+                    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                      process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                    }
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }),
+        process::isAlive);
   }
 }

@@ -43,9 +43,6 @@ public record DemoOptions(
     boolean plain,
     boolean help) {
 
-  /** The agent jar bin/demo builds, run inside the network namespace with --netns. */
-  public static final Path DEFAULT_AGENT_JAR = Path.of("node-agent/target/pi-pool-agent.jar");
-
   /** The most connections the demo opens: each costs two file descriptors in this process. */
   public static final int MAX_PEAK = 8000;
 
@@ -72,8 +69,9 @@ public record DemoOptions(
         --agent-jar FILE     run each agent as a java -jar process (a JVM per node)
         --netns              with --kubeconfig: put the nodes in a network namespace of
                              the simulator's own (addresses 198.18.x.y, which a real API
-                             server accepts for Service endpoints; needs root); each agent
-                             runs as a process inside it (default jar: node-agent/target/pi-pool-agent.jar)
+                             server accepts for Service endpoints; needs root); the agents
+                             run inside it in one JVM of their own (a JVM each with
+                             --agent-jar)
         --local-control-plane
                              (bin/demo) build on first use and start a real Kubernetes
                              v1.20.2 control plane on loopback, run the story on it with
@@ -147,9 +145,6 @@ public record DemoOptions(
       throw new IllegalArgumentException(
           "--netns: needs --kubeconfig (a real cluster); bin/demo --local-control-plane starts"
               + " one");
-    }
-    if (netns && agentJar == null) {
-      agentJar = DEFAULT_AGENT_JAR;
     }
     return new DemoOptions(
         nodes,

@@ -114,7 +114,9 @@ final class DemoRun {
               + sim.network().namespace()
               + " ("
               + sim.network().subnet()
-              + "); each agent runs inside it as a JVM of its own");
+              + (o.agentJar() == null
+                  ? "); the agents run inside it in one JVM of their own"
+                  : "); each agent runs inside it as a JVM of its own"));
     }
     if (!waitReady(sim, name)) {
       out.println(

@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pipool.api.v1alpha1.PiServerPool;
 import io.pipool.api.v1alpha1.ServiceSpec;
@@ -47,7 +49,6 @@ import org.junit.jupiter.api.Test;
 class RealEndpointsIT {
 
   private static final String KUBECONFIG = System.getenv("PIPOOL_IT_KUBECONFIG");
-  private static final Path AGENT_JAR = Path.of("../node-agent/target/pi-pool-agent.jar");
   private static final Path CRD = Path.of("../manifests/crd/piserverpools.pipool.io-v1.yml");
   private static final Duration WAIT = Duration.ofSeconds(120);
   private static final int NODES = 3;
@@ -62,16 +63,9 @@ class RealEndpointsIT {
             ? Optional.of("PIPOOL_IT_KUBECONFIG is not set")
             : NodeNetwork.unavailableReason()
                 .map(why -> "no network namespace for the simulated nodes: " + why));
-    assertThat(AGENT_JAR).as("the agent jar (built by mvn package in node-agent)").isRegularFile();
     SimulatorConfig config =
         new SimulatorConfig(
-            NODES,
-            1,
-            ThermalProfile.DEFAULT_FULL_LOAD_RPS,
-            Path.of(KUBECONFIG),
-            AGENT_JAR,
-            null,
-            true);
+            NODES, 1, ThermalProfile.DEFAULT_FULL_LOAD_RPS, Path.of(KUBECONFIG), null, null, true);
     String ns = "pipool-netns-it-" + PodFacts.suffix();
     try (Simulator sim = Simulator.start(config, Clock.systemUTC())) {
       KubernetesClient client = sim.client();
@@ -187,15 +181,13 @@ class RealEndpointsIT {
   }
 
   private static void scale(KubernetesClient client, String ns, String name, int replicas) {
+    // a merge patch, as kubectl patch sends: no resourceVersion to race the operator's status
+    // writes
     client
         .resources(PiServerPool.class)
         .inNamespace(ns)
         .withName(name)
-        .edit(
-            p -> {
-              p.getSpec().setReplicas(replicas);
-              return p;
-            });
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":" + replicas + "}}");
   }
 
   /**
