@@ -49,6 +49,9 @@ public final class NodeHeartbeat implements AutoCloseable {
   private static void renew(KubernetesClient client, List<SimNode> nodes, Clock clock) {
     ZonedDateTime now = ZonedDateTime.now(clock).withZoneSameInstant(ZoneOffset.UTC);
     for (SimNode n : nodes) {
+      if (closing()) {
+        return;
+      }
       try {
         Lease lease =
             new LeaseBuilder()
@@ -64,6 +67,9 @@ public final class NodeHeartbeat implements AutoCloseable {
                 .build();
         client.resource(lease).serverSideApply();
       } catch (KubernetesClientException e) {
+        if (closing()) {
+          return; // close() interrupted a round over many nodes: not a failure
+        }
         LOG.warn("lease of node {} not renewed: {}", n.name(), e.getMessage());
       }
     }
@@ -77,6 +83,9 @@ public final class NodeHeartbeat implements AutoCloseable {
             + now
             + "\"}]}}";
     for (SimNode n : nodes) {
+      if (closing()) {
+        return;
+      }
       try {
         client
             .nodes()
@@ -84,9 +93,16 @@ public final class NodeHeartbeat implements AutoCloseable {
             .subresource("status")
             .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch);
       } catch (KubernetesClientException e) {
+        if (closing()) {
+          return;
+        }
         LOG.warn("node {} status not refreshed: {}", n.name(), e.getMessage());
       }
     }
+  }
+
+  private static boolean closing() {
+    return Thread.currentThread().isInterrupted();
   }
 
   @Override
