@@ -8,16 +8,14 @@ import io.pipool.simulator.cluster.ClusterCache;
 import io.pipool.simulator.cluster.DaemonSetController;
 import io.pipool.simulator.cluster.EmbeddedApiServer;
 import io.pipool.simulator.cluster.GarbageCollector;
-import io.pipool.simulator.cluster.HostedAgents;
 import io.pipool.simulator.cluster.InProcessAgents;
 import io.pipool.simulator.cluster.JobController;
 import io.pipool.simulator.cluster.Kubelet;
 import io.pipool.simulator.cluster.ProcessAgents;
 import io.pipool.simulator.kubectl.KubectlGateway;
 import io.pipool.simulator.load.LoadMeter;
-import io.pipool.simulator.net.ApiRelay;
+import io.pipool.simulator.net.NamespacedAgents;
 import io.pipool.simulator.net.NodeNetwork;
-import io.pipool.simulator.net.RelayedKubeconfig;
 import io.pipool.simulator.node.NodeHeartbeat;
 import io.pipool.simulator.node.SimNode;
 import io.pipool.simulator.thermal.ThermalLoop;
@@ -25,7 +23,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -71,7 +68,6 @@ public final class Simulator implements AutoCloseable {
   private final NodeHeartbeat heartbeat;
   private final KubectlGateway kubectl;
   private final NodeNetwork network;
-  private final ApiRelay relay;
 
   private Simulator(SimulatorConfig config, Clock clock, NodeNetwork network) throws IOException {
     this.config = config;
@@ -94,14 +90,10 @@ public final class Simulator implements AutoCloseable {
             new VertxOptions()
                 .setPreferNativeTransport(true)
                 .setBlockedThreadCheckInterval(10_000));
-    // the agents' way to the API server is checked before anything is registered there
-    this.relay = network != null ? relayToApiServer() : null;
     try {
+      // in a namespace, the agents' way to the API server is checked before any node registers
       this.launcher = launcher(clock);
     } catch (RuntimeException e) {
-      if (relay != null) {
-        relay.close();
-      }
       vertx.close();
       client.close();
       throw e;
@@ -152,30 +144,14 @@ public final class Simulator implements AutoCloseable {
   }
 
   private AgentLauncher launcher(Clock clock) {
-    Path javaHome = Path.of(System.getProperty("java.home"));
-    if (network == null) {
-      return config.agentJar() == null
-          ? new InProcessAgents(vertx, newClient("pi-pool-agent"), clock)
-          : new ProcessAgents(config.agentJar(), kubeconfigForAgents(), javaHome);
+    if (network != null) {
+      return NamespacedAgents.start(
+          vertx, network, config.kubeconfig(), config.agentJar(), workDir, config.nodes());
     }
-    Path kubeconfig =
-        RelayedKubeconfig.write(
-            config.kubeconfig(),
-            NodeNetwork.GATEWAY,
-            relay.port(),
-            workDir.resolve("agent.kubeconfig"));
-    RelayedKubeconfig.check(kubeconfig, NodeNetwork.GATEWAY);
-    if (config.agentJar() != null) {
-      return new ProcessAgents(config.agentJar(), kubeconfig, javaHome, network.execPrefix());
-    }
-    return new HostedAgents(
-        network.execPrefix(), kubeconfig, workDir.resolve("agent-host.log"), config.nodes());
-  }
-
-  private ApiRelay relayToApiServer() {
-    URI api = RelayedKubeconfig.server(config.kubeconfig());
-    int port = api.getPort() > 0 ? api.getPort() : 443;
-    return ApiRelay.start(vertx, NodeNetwork.GATEWAY, api.getHost(), port);
+    return config.agentJar() == null
+        ? new InProcessAgents(vertx, newClient("pi-pool-agent"), clock)
+        : new ProcessAgents(
+            config.agentJar(), kubeconfigForAgents(), Path.of(System.getProperty("java.home")));
   }
 
   private static void safely(Runnable step) {
@@ -282,9 +258,6 @@ public final class Simulator implements AutoCloseable {
     kubelet.close();
     cache.close();
     launcher.close();
-    if (relay != null) {
-      relay.close();
-    }
     client.close();
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
