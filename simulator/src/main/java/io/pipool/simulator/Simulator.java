@@ -68,6 +68,7 @@ public final class Simulator implements AutoCloseable {
   private final NodeHeartbeat heartbeat;
   private final KubectlGateway kubectl;
   private final NodeNetwork network;
+  private final Thread workDirCleanup;
 
   private Simulator(SimulatorConfig config, Clock clock, NodeNetwork network) throws IOException {
     this.config = config;
@@ -77,6 +78,12 @@ public final class Simulator implements AutoCloseable {
         tempWorkDir
             ? Files.createTempDirectory("pi-pool-sim")
             : Files.createDirectories(config.workDir());
+    // a JVM stopped by a signal (Ctrl-C on the demo) does not reach close()
+    this.workDirCleanup =
+        tempWorkDir ? new Thread(() -> deleteTree(workDir), "pi-pool-sim-workdir-cleanup") : null;
+    if (workDirCleanup != null) {
+      Runtime.getRuntime().addShutdownHook(workDirCleanup);
+    }
     this.api = config.embeddedApiServer() ? EmbeddedApiServer.start() : null;
     this.client = newClient("pi-pool-simulator");
     this.nodes = new LinkedHashMap<>();
@@ -270,6 +277,11 @@ public final class Simulator implements AutoCloseable {
     closeQuietly(network);
     if (tempWorkDir) {
       deleteTree(workDir);
+      try {
+        Runtime.getRuntime().removeShutdownHook(workDirCleanup);
+      } catch (IllegalStateException e) {
+        // already shutting down: the hook deletes it again, harmlessly
+      }
     }
   }
 
