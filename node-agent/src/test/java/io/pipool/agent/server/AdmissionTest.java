@@ -63,12 +63,14 @@ class AdmissionTest {
   void aTooLowOpenFileLimitCapsMaxConnections(Vertx vertx) {
     TestAgents.write(
         dir.resolve("limits"),
-        "Max open files            100                  4096                 files\n");
+        "Max open files            300                  4096                 files\n");
     NodeAgent agent =
         Await.result(
             TestAgents.start(
                 vertx, TestAgents.settings(dir, Map.of("PIPOOL_SERVER_MAXCONNECTIONS", "4000"))));
-    assertThat(agent.state().gate().maxConnections()).isEqualTo(36);
-    assertThat(Admin.status(agent).connections().limit()).isEqualTo(36);
+    assertThat(agent.state().gate().maxConnections())
+        .isEqualTo(300 - NodeAgent.RESERVED_DESCRIPTORS);
+    assertThat(Admin.status(agent).connections().limit())
+        .isEqualTo(300 - NodeAgent.RESERVED_DESCRIPTORS);
   }
 }
