@@ -34,7 +34,7 @@ class SlowAndSilentClientsTest {
     env.put("PIPOOL_SERVER_MAXCONNECTIONS", maxConnections);
     env.put("PIPOOL_SERVER_HEADERTIMEOUTSECONDS", headerTimeout);
     env.put("PIPOOL_SERVER_IDLETIMEOUTSECONDS", "60");
-    return Await.result(TestAgents.start(vertx, TestAgents.settings(dir, env)));
+    return Hostile.start(vertx, TestAgents.settings(dir, env));
   }
 
   @Test

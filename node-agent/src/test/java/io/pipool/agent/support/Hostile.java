@@ -2,6 +2,9 @@ package io.pipool.agent.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pipool.agent.NodeAgent;
+import io.pipool.agent.config.AgentSettings;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -15,6 +18,24 @@ public final class Hostile {
   public static final Duration FRESH = Duration.ofSeconds(1);
 
   private Hostile() {}
+
+  /**
+   * Starts an agent and sends it one request first, so the one-second deadlines below measure an
+   * agent under attack rather than a cold JVM loading classes.
+   */
+  public static NodeAgent start(Vertx vertx, AgentSettings settings) {
+    NodeAgent agent = Await.result(TestAgents.start(vertx, settings));
+    try (RawHttp warm = new RawHttp(agent.trafficPort())) {
+      warm.get("/").read();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Await.until(
+        "warm-up connection released",
+        java.time.Duration.ofSeconds(5),
+        () -> agent.state().gate().active() == 0);
+    return agent;
+  }
 
   /** A normal GET on a fresh connection; fails when it is not answered within {@link #FRESH}. */
   public static RawHttp.Response fresh(int port, String path) {
