@@ -15,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,12 +33,15 @@ public final class NodeAgent {
   /** Descriptors kept free for the JVM, logs, sysctl and sensor reads and the API watch. */
   static final int FD_RESERVE = 64;
 
+  /** Descriptors kept free on top of those open at start (jars loaded later, logs, reads). */
+  static final int FD_HEADROOM = 32;
+
   /**
-   * Descriptors the traffic port never gets: the JVM's own, the rejected connections waiting for
-   * their 503, and the admin port's connections, so the probes answer whatever clients do.
+   * Descriptors the traffic port never gets besides the JVM's own: the rejected connections waiting
+   * for their 503 and the admin port's connections, so the probes answer whatever clients do.
    */
-  public static final int RESERVED_DESCRIPTORS =
-      FD_RESERVE + ConnectionGuard.REJECT_BACKLOG + AdminVerticle.MAX_CONNECTIONS;
+  public static final int RESERVED_FOR_GUARDS =
+      ConnectionGuard.REJECT_BACKLOG + AdminVerticle.MAX_CONNECTIONS;
 
   private final Vertx vertx;
   private final AgentSettings settings;
@@ -135,8 +139,10 @@ public final class NodeAgent {
         }
       }
     }
+    long open = FdBudget.openNow(Path.of("/proc/self/fd"));
     int reserve =
-        RESERVED_DESCRIPTORS
+        (int) Math.max(FD_RESERVE, open + FD_HEADROOM)
+            + RESERVED_FOR_GUARDS
             + (srv.mode() == AgentSettings.Mode.Proxy
                 ? srv.eventLoops() * TrafficVerticle.PROXY_POOL_SIZE
                 : 0);

@@ -3,6 +3,7 @@ package io.pipool.agent.server;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.AttributeKey;
@@ -60,7 +61,7 @@ public final class ConnectionGuard {
   private static final class Admission {
     final boolean admitted;
     final AtomicBoolean awaitingHead = new AtomicBoolean(true);
-    ScheduledFuture<?> fuse;
+    volatile ScheduledFuture<?> fuse;
 
     Admission(boolean admitted) {
       this.admitted = admitted;
@@ -68,19 +69,50 @@ public final class ConnectionGuard {
   }
 
   /**
-   * Called on the channel's event loop for every accepted socket; false when it was closed at once.
+   * Decides for a socket the moment it is accepted, on the acceptor thread (or, for the few
+   * accepted before that hook is in place, on the connection's own loop). A socket refused outright
+   * is closed here, before it costs more than a moment's descriptor; false then.
    */
-  boolean onAccept(Channel ch) {
+  boolean decide(Channel ch) {
+    if (ch.hasAttr(KEY)) {
+      return true;
+    }
     boolean admitted = gate.tryAcquire();
     if (!admitted && rejectedOpen.incrementAndGet() > REJECT_BACKLOG) {
       rejectedOpen.decrementAndGet();
-      ch.close();
+      ch.unsafe().closeForcibly();
       return false;
     }
     Admission a = new Admission(admitted);
     ch.attr(KEY).set(a);
     awaitingHead.incrementAndGet();
-    long fuse = admitted ? headerTimeoutMs : Math.min(headerTimeoutMs, REJECT_FUSE_MS);
+    // The close future, not a handler: Vert.x strips foreign handlers on an h2c upgrade.
+    ch.closeFuture()
+        .addListener(
+            f -> {
+              if (a.fuse != null) {
+                a.fuse.cancel(false);
+              }
+              stopWaiting(a);
+              if (admitted) {
+                gate.release();
+              } else {
+                rejectedOpen.decrementAndGet();
+              }
+            });
+    return true;
+  }
+
+  /**
+   * Called on the connection's event loop once it is registered, before Vert.x sees it; false when
+   * it was closed at once.
+   */
+  boolean onAccept(Channel ch) {
+    if (!decide(ch)) {
+      return false;
+    }
+    Admission a = ch.attr(KEY).get();
+    long fuse = a.admitted ? headerTimeoutMs : Math.min(headerTimeoutMs, REJECT_FUSE_MS);
     a.fuse =
         ch.eventLoop()
             .schedule(
@@ -91,20 +123,23 @@ public final class ConnectionGuard {
                 },
                 fuse,
                 TimeUnit.MILLISECONDS);
-    // The close future, not a handler: Vert.x strips foreign handlers on an h2c upgrade.
-    ch.closeFuture()
-        .addListener(
-            f -> {
-              a.fuse.cancel(false);
-              stopWaiting(a);
-              if (admitted) {
-                gate.release();
-              } else {
-                rejectedOpen.decrementAndGet();
-              }
-            });
     ch.pipeline().addFirst("pipool-flush-on-close", FLUSH_ON_CLOSE);
     return true;
+  }
+
+  /** The handler that decides on the acceptor thread; it goes into the listening channel. */
+  ChannelHandler acceptHook() {
+    return new AcceptHook();
+  }
+
+  @ChannelHandler.Sharable
+  private final class AcceptHook extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (!(msg instanceof Channel child) || decide(child)) {
+        ctx.fireChannelRead(msg);
+      }
+    }
   }
 
   /** Ends the wait for the first head; true only for the call that ended it. */

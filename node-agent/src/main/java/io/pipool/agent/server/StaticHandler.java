@@ -8,7 +8,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,11 +32,7 @@ final class StaticHandler implements Handler<HttpServerRequest> {
   StaticHandler(Vertx vertx, Path root, boolean compression) {
     this.vertx = vertx;
     this.root = root.toAbsolutePath().normalize();
-    try {
-      this.realRoot = this.root.toRealPath();
-    } catch (IOException e) {
-      throw new UncheckedIOException("server.staticDir " + root + " cannot be resolved", e);
-    }
+    this.realRoot = realOrSelf(this.root);
     this.compression = compression;
   }
 
@@ -133,6 +128,15 @@ final class StaticHandler implements Handler<HttpServerRequest> {
     }
     Path p = root.resolve(decoded.substring(1)).normalize();
     return p.startsWith(root) ? p : null;
+  }
+
+  /** The folder with its symlinks resolved; itself when it does not exist (every lookup fails). */
+  private static Path realOrSelf(Path folder) {
+    try {
+      return folder.toRealPath();
+    } catch (IOException missing) {
+      return folder;
+    }
   }
 
   /** nginx's format: hex mtime and hex size. */

@@ -6,7 +6,6 @@ import io.pipool.agent.NodeAgent;
 import io.pipool.agent.support.FakeUpstream;
 import io.pipool.agent.support.Hostile;
 import io.pipool.agent.support.RawHttp;
-import io.pipool.agent.support.TestAgents;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
@@ -92,7 +91,7 @@ class FramingTest {
   @MethodSource("refused")
   void isAnsweredOnceAndTheConnectionClosed(String what, String raw, int status, Vertx vertx)
       throws Exception {
-    NodeAgent agent = Hostile.start(vertx, TestAgents.settings(dir, Map.of()));
+    NodeAgent agent = Hostile.start(vertx, dir, Map.of());
     try (RawHttp http = new RawHttp(agent.trafficPort())) {
       RawHttp.Response r = http.send(raw).read();
       assertThat(r.status()).isEqualTo(status);
@@ -104,7 +103,7 @@ class FramingTest {
 
   @Test
   void aChunkedBodyPastOneMibGets413AndIsClosed(Vertx vertx) throws Exception {
-    NodeAgent agent = Hostile.start(vertx, TestAgents.settings(dir, Map.of()));
+    NodeAgent agent = Hostile.start(vertx, dir, Map.of());
     String chunk = Integer.toHexString(64 << 10) + "\r\n" + "c".repeat(64 << 10) + "\r\n";
     try (RawHttp http = new RawHttp(agent.trafficPort())) {
       http.send("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
@@ -128,9 +127,8 @@ class FramingTest {
     NodeAgent agent =
         Hostile.start(
             vertx,
-            TestAgents.settings(
-                dir,
-                Map.of("PIPOOL_SERVER_MODE", "Proxy", "PIPOOL_SERVER_UPSTREAM", upstream.url())));
+            dir,
+            Map.of("PIPOOL_SERVER_MODE", "Proxy", "PIPOOL_SERVER_UPSTREAM", upstream.url()));
     try (RawHttp http = new RawHttp(agent.trafficPort())) {
       RawHttp.Response r =
           http.send(

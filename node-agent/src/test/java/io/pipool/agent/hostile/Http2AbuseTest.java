@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pipool.agent.NodeAgent;
 import io.pipool.agent.support.Hostile;
 import io.pipool.agent.support.RawH2;
-import io.pipool.agent.support.TestAgents;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
@@ -32,7 +31,7 @@ class Http2AbuseTest {
 
   @BeforeEach
   void start(Vertx vertx) {
-    agent = Hostile.start(vertx, TestAgents.settings(dir, Map.of()));
+    agent = Hostile.start(vertx, dir, Map.of());
   }
 
   private RawH2 connect() throws Exception {

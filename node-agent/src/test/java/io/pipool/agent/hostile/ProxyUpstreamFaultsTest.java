@@ -6,7 +6,6 @@ import io.pipool.agent.NodeAgent;
 import io.pipool.agent.support.FakeUpstream;
 import io.pipool.agent.support.Hostile;
 import io.pipool.agent.support.RawHttp;
-import io.pipool.agent.support.TestAgents;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
@@ -34,12 +33,11 @@ class ProxyUpstreamFaultsTest {
     agent =
         Hostile.start(
             vertx,
-            TestAgents.settings(
-                dir,
-                Map.of(
-                    "PIPOOL_SERVER_MODE", "Proxy",
-                    "PIPOOL_SERVER_UPSTREAM", upstream.url(),
-                    "PIPOOL_SERVER_IDLETIMEOUTSECONDS", "3")));
+            dir,
+            Map.of(
+                "PIPOOL_SERVER_MODE", "Proxy",
+                "PIPOOL_SERVER_UPSTREAM", upstream.url(),
+                "PIPOOL_SERVER_IDLETIMEOUTSECONDS", "3"));
   }
 
   @Test

@@ -7,7 +7,6 @@ import io.pipool.agent.support.Admin;
 import io.pipool.agent.support.Await;
 import io.pipool.agent.support.Hostile;
 import io.pipool.agent.support.RawHttp;
-import io.pipool.agent.support.TestAgents;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
@@ -34,7 +33,7 @@ class SlowAndSilentClientsTest {
     env.put("PIPOOL_SERVER_MAXCONNECTIONS", maxConnections);
     env.put("PIPOOL_SERVER_HEADERTIMEOUTSECONDS", headerTimeout);
     env.put("PIPOOL_SERVER_IDLETIMEOUTSECONDS", "60");
-    return Hostile.start(vertx, TestAgents.settings(dir, env));
+    return Hostile.start(vertx, dir, env);
   }
 
   @Test

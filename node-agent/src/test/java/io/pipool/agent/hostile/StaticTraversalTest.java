@@ -47,10 +47,8 @@ class StaticTraversalTest {
     agent =
         Hostile.start(
             vertx,
-            TestAgents.settings(
-                dir,
-                Map.of(
-                    "PIPOOL_SERVER_MODE", "Static", "PIPOOL_SERVER_STATICDIR", site.toString())));
+            dir,
+            Map.of("PIPOOL_SERVER_MODE", "Static", "PIPOOL_SERVER_STATICDIR", site.toString()));
   }
 
   @Test

@@ -7,9 +7,11 @@ import io.pipool.agent.config.AgentSettings;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** What every hostile-client case checks afterwards, and sockets that misbehave. */
 public final class Hostile {
@@ -35,6 +37,11 @@ public final class Hostile {
         java.time.Duration.ofSeconds(5),
         () -> agent.state().gate().active() == 0);
     return agent;
+  }
+
+  /** Starts an agent with its files under {@code dir} and {@code env} laid over the defaults. */
+  public static NodeAgent start(Vertx vertx, Path dir, Map<String, String> env) {
+    return start(vertx, TestAgents.settings(dir, env));
   }
 
   /** A normal GET on a fresh connection; fails when it is not answered within {@link #FRESH}. */
