@@ -46,9 +46,9 @@ final class ControlFrameLimit {
 
   private static boolean isHttp2(HttpConnection conn) {
     try {
-      conn.remoteSettings();
+      conn.settings(); // the local ones: always there on HTTP/2, unlike the peer's
       return true;
-    } catch (UnsupportedOperationException | IllegalStateException http1) {
+    } catch (UnsupportedOperationException http1) {
       return false;
     }
   }
