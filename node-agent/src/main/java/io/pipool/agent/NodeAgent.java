@@ -15,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +30,18 @@ public final class NodeAgent {
 
   private static final Logger LOG = Logger.getLogger(NodeAgent.class.getName());
 
-  /** Descriptors kept free for the JVM, logs, the admin port and the API watch. */
+  /** Descriptors kept free for the JVM, logs, sysctl and sensor reads and the API watch. */
   static final int FD_RESERVE = 64;
+
+  /** Descriptors kept free on top of those open at start (jars loaded later, logs, reads). */
+  static final int FD_HEADROOM = 32;
+
+  /**
+   * Descriptors the traffic port never gets besides the JVM's own: the rejected connections waiting
+   * for their 503 and the admin port's connections, so the probes answer whatever clients do.
+   */
+  public static final int RESERVED_FOR_GUARDS =
+      ConnectionGuard.REJECT_BACKLOG + AdminVerticle.MAX_CONNECTIONS;
 
   private final Vertx vertx;
   private final AgentSettings settings;
@@ -81,7 +92,8 @@ public final class NodeAgent {
                       watch ? "waiting for label " + "pipool.io/serving" : "serving.initial");
               NodeAgent agent = new NodeAgent(vertx, settings, state);
               AgentMetrics metrics = new AgentMetrics(state, true);
-              ConnectionGuard guard = new ConnectionGuard(vertx, state, srv.headerTimeoutSeconds());
+              ConnectionGuard guard =
+                  new ConnectionGuard(gate, srv.headerTimeoutSeconds(), () -> refusal(state));
               Future<Void> up =
                   agent
                       .deploy(new MonitorVerticle(settings, state))
@@ -127,8 +139,10 @@ public final class NodeAgent {
         }
       }
     }
+    long open = FdBudget.openNow(Path.of("/proc/self/fd"));
     int reserve =
-        FD_RESERVE
+        (int) Math.max(FD_RESERVE, open + FD_HEADROOM)
+            + RESERVED_FOR_GUARDS
             + (srv.mode() == AgentSettings.Mode.Proxy
                 ? srv.eventLoops() * TrafficVerticle.PROXY_POOL_SIZE
                 : 0);
@@ -138,6 +152,15 @@ public final class NodeAgent {
       LOG.warning(r.warning());
     }
     return r.maxConnections();
+  }
+
+  private static String refusal(AgentState state) {
+    if (state.draining()) {
+      return "503 Service Unavailable: shutting down\n";
+    }
+    return state.shedding()
+        ? "503 Service Unavailable: too hot, shedding load\n"
+        : "503 Service Unavailable: connection limit reached\n";
   }
 
   private Future<Void> deployTraffic(

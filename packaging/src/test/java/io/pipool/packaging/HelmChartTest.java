@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,6 +74,22 @@ class HelmChartTest {
     assertThat(objects.ofKind("PrometheusRule")).isEmpty();
     assertThat(objects.ofKind("PiServerPool")).isEmpty();
     assertThat(objects.ofKind("ConfigMap")).hasSize(1);
+  }
+
+  @Test
+  void everyPoolNamespaceGetsTheAgentsNetworkPolicy() {
+    List<JsonNode> watched =
+        Objects.parse(render("watchNamespaces: [shop, blog]\n")).ofKind("NetworkPolicy");
+    assertThat(watched)
+        .extracting(p -> p.path("metadata").path("namespace").asText())
+        .containsExactly("shop", "blog");
+    watched.forEach(p -> InstallChecks.agentAdminPortIsClosedToOthers(p, NAMESPACE));
+    assertThat(Objects.parse(render("")).single("NetworkPolicy").path("metadata").path("namespace"))
+        .hasToString("\"default\"");
+    assertThat(
+            Objects.parse(render("agentNetworkPolicy:\n  enabled: false\n"))
+                .ofKind("NetworkPolicy"))
+        .isEmpty();
   }
 
   @Test

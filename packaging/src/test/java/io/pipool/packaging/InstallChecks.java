@@ -236,4 +236,34 @@ final class InstallChecks {
     }
     throw new AssertionError("memory quantity " + quantity + " is not in Mi or Gi");
   }
+
+  /**
+   * The agents' NetworkPolicy: traffic port ("http") open to all, admin port ("admin") only to the
+   * operator's pods in {@code operatorNamespace} and to Prometheus in "monitoring".
+   */
+  static void agentAdminPortIsClosedToOthers(JsonNode policy, String operatorNamespace) {
+    JsonNode spec = policy.path("spec");
+    assertThat(spec.path("podSelector").path("matchLabels").path("app.kubernetes.io/name").asText())
+        .isEqualTo("pi-pool-agent");
+    assertThat(spec.path("policyTypes").toString()).isEqualTo("[\"Ingress\"]");
+    JsonNode rules = spec.path("ingress");
+    assertThat(rules).hasSize(2);
+    assertThat(rules.get(0).path("ports").get(0).path("port").asText()).isEqualTo("http");
+    assertThat(rules.get(0).has("from")).as("the traffic port is public").isFalse();
+    JsonNode admin = rules.get(1);
+    assertThat(admin.path("ports").get(0).path("port").asText()).isEqualTo("admin");
+    JsonNode from = admin.path("from");
+    assertThat(from).as("only the operator and the scraper").hasSize(2);
+    assertThat(peer(from.get(0))).isEqualTo(operatorNamespace + "/pi-pool-operator");
+    assertThat(peer(from.get(1))).isEqualTo("monitoring/prometheus");
+  }
+
+  private static String peer(JsonNode from) {
+    return from.path("namespaceSelector")
+            .path("matchLabels")
+            .path("kubernetes.io/metadata.name")
+            .asText()
+        + "/"
+        + from.path("podSelector").path("matchLabels").path("app.kubernetes.io/name").asText();
+  }
 }

@@ -92,4 +92,13 @@ class KustomizeManifestsTest {
     assertThat(service.path("spec").path("ports").get(0).path("targetPort").asText())
         .isEqualTo("http");
   }
+
+  @Test
+  void theAgentsNetworkPolicyOpensTheAdminPortOnlyToTheOperatorAndPrometheus() {
+    Objects policy = Objects.parse(Kubectl.kustomize(Repo.path("manifests/agent-network-policy")));
+    assertThat(policy.kinds()).containsExactly("NetworkPolicy");
+    JsonNode p = policy.single("NetworkPolicy");
+    assertThat(p.path("metadata").path("namespace").asText()).isEqualTo("default");
+    InstallChecks.agentAdminPortIsClosedToOthers(p, NAMESPACE);
+  }
 }

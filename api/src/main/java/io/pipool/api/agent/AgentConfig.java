@@ -38,7 +38,7 @@ public record AgentConfig(
    *
    * @param host traffic bind address (0.0.0.0)
    * @param port traffic port (8080)
-   * @param adminHost admin bind address (0.0.0.0)
+   * @param adminHost admin bind address (the pod IP from PIPOOL_POD_IP when set, else 0.0.0.0)
    * @param adminPort admin port for /healthz, /readyz, /metrics, /v1/status (9090)
    * @param mode Echo, Static or Proxy (Echo)
    * @param echoBodyBytes Echo body size (1024)

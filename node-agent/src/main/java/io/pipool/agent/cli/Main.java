@@ -12,6 +12,7 @@ import io.pipool.agent.sysctl.ProcSys;
 import io.pipool.agent.sysctl.StateFile;
 import io.pipool.agent.sysctl.SysctlTool;
 import io.pipool.api.agent.AgentConfig;
+import io.pipool.api.sysctl.SysctlRules;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.PrintStream;
@@ -90,7 +91,8 @@ public final class Main {
     try {
       return switch (command) {
         case "serve" -> serve(required(config, command), env, err);
-        case "apply-sysctls" -> sysctls(true, settings(required(config, command), env), out, err);
+        case "apply-sysctls" ->
+            sysctls(true, allowedSysctls(settings(required(config, command), env)), out, err);
         case "restore-sysctls" -> sysctls(false, settings(config, env), out, err);
         default -> {
           err.println(
@@ -133,6 +135,18 @@ public final class Main {
     return SettingsFactory.fromConfig(file, env);
   }
 
+  /**
+   * Refuses a configuration naming a sysctl outside the allowlist or a malformed value: {@code
+   * serve} would only report it as unknown, {@code apply-sysctls} must not write any of it.
+   */
+  private static AgentSettings allowedSysctls(AgentSettings s) {
+    List<String> refused = SysctlRules.checkAll(s.sysctl().values());
+    if (!refused.isEmpty()) {
+      throw new ConfigException(refused.stream().map(m -> "sysctls.values: " + m).toList());
+    }
+    return s;
+  }
+
   private static int sysctls(boolean apply, AgentSettings s, PrintStream out, PrintStream err) {
     SysctlTool tool =
         new SysctlTool(new ProcSys(s.sysctl().procRoot()), new StateFile(s.sysctl().stateFile()));
@@ -151,7 +165,7 @@ public final class Main {
   }
 
   private static int serve(Path config, Map<String, String> env, PrintStream err) {
-    AgentSettings s = settings(config, env);
+    AgentSettings s = allowedSysctls(settings(config, env));
     LogSetup.configure(s.jsonLogs(), s.logLevel(), s.node(), s.pod());
     Vertx vertx =
         Vertx.vertx(

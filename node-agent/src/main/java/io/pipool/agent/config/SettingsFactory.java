@@ -21,6 +21,13 @@ public final class SettingsFactory {
   /** Where the open-file limit is read; {@code PIPOOL_LIMITSFILE} replaces it (tests). */
   public static final String LIMITS_FILE_VARIABLE = "PIPOOL_LIMITSFILE";
 
+  /**
+   * The pod's IP (downward API {@code status.podIP}); the admin port binds to it unless {@code
+   * server.adminHost} says otherwise, so it is reachable by the kubelet, the operator and
+   * Prometheus but not on every interface of a host-network node.
+   */
+  public static final String POD_IP_VARIABLE = "PIPOOL_POD_IP";
+
   private SettingsFactory() {}
 
   /** Resolves the file's configuration with the given environment (or overrides). */
@@ -62,7 +69,7 @@ public final class SettingsFactory {
         new AgentSettings.Server(
             text(s.host(), "0.0.0.0"),
             port,
-            text(s.adminHost(), "0.0.0.0"),
+            text(s.adminHost(), text(env.get(POD_IP_VARIABLE), "0.0.0.0")),
             adminPort,
             mode,
             range(problems, "server.echoBodyBytes", s.echoBodyBytes(), 1024, 0, 16 << 20),

@@ -11,6 +11,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
@@ -21,6 +22,12 @@ import io.vertx.core.http.HttpServerRequest;
 public final class AdminVerticle extends AbstractVerticle {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Concurrent admin connections (the probes, the operator and a scraper need a handful). */
+  public static final int MAX_CONNECTIONS = 16;
+
+  /** Seconds an admin connection has for its first request head, and may then stay idle. */
+  static final int TIMEOUT_SECONDS = 5;
 
   /**
    * Identity reported in the status document.
@@ -36,6 +43,11 @@ public final class AdminVerticle extends AbstractVerticle {
   private final Identity identity;
   private final AgentState state;
   private final AgentMetrics metrics;
+  private final ConnectionGuard guard =
+      new ConnectionGuard(
+          new ConnectionGate(MAX_CONNECTIONS, 1.0),
+          TIMEOUT_SECONDS,
+          () -> "503 Service Unavailable: admin connection limit reached\n");
   private HttpServer server;
 
   /** The admin server on {@code host:port}. */
@@ -50,8 +62,11 @@ public final class AdminVerticle extends AbstractVerticle {
 
   @Override
   public void start(Promise<Void> started) {
-    server = vertx.createHttpServer();
+    server =
+        new GuardedHttpServer(
+            vertx, new HttpServerOptions().setIdleTimeout(TIMEOUT_SECONDS * 6), guard);
     server
+        .invalidRequestHandler(BadRequests::answer)
         .requestHandler(this::handle)
         .listen(port, host)
         .onSuccess(s -> started.complete())
@@ -64,6 +79,9 @@ public final class AdminVerticle extends AbstractVerticle {
   }
 
   private void handle(HttpServerRequest req) {
+    if (!guard.admit(req)) {
+      return;
+    }
     var resp = req.response();
     if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
       resp.setStatusCode(405).putHeader(HttpHeaders.ALLOW, "GET, HEAD").end();

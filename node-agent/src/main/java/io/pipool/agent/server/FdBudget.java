@@ -39,6 +39,15 @@ public final class FdBudget {
     return OptionalLong.empty();
   }
 
+  /** Descriptors the process has open now (entries of /proc/self/fd), -1 when unknown. */
+  public static long openNow(Path fdDir) {
+    try (var entries = Files.list(fdDir)) {
+      return entries.count();
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   /** Caps {@code wanted} so that it plus {@code reserve} descriptors fit under the limit. */
   public static Result cap(int wanted, OptionalLong softLimit, int reserve) {
     if (softLimit.isEmpty()) {

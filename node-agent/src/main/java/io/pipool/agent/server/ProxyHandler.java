@@ -91,7 +91,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
               }
               HttpClientRequest up = ar.result();
               forwardHeaders(req, up);
-              boolean body = hasBody(req);
+              boolean body = BadRequests.hasBody(req);
               if (!body) {
                 req.resume();
               }
@@ -161,18 +161,9 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         && req.version() != HttpVersion.HTTP_2) {
       resp.setChunked(true);
     }
-    res.pipeTo(resp);
-  }
-
-  private static boolean hasBody(HttpServerRequest req) {
-    String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
-    if (length != null) {
-      return !length.trim().equals("0");
-    }
-    if (req.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
-      return true;
-    }
-    return req.version() == HttpVersion.HTTP_2 && !req.isEnded();
+    // A body cut short upstream must not look complete downstream: reset the client's stream (on
+    // HTTP/1.1 that closes the connection) instead of ending the response.
+    res.pipe().endOnFailure(false).to(resp).onFailure(e -> resp.reset());
   }
 
   private static Set<String> connectionTokens(MultiMap headers) {

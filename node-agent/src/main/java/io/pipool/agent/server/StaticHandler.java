@@ -7,8 +7,10 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -24,11 +26,13 @@ final class StaticHandler implements Handler<HttpServerRequest> {
 
   private final Vertx vertx;
   private final Path root;
+  private final Path realRoot;
   private final boolean compression;
 
   StaticHandler(Vertx vertx, Path root, boolean compression) {
     this.vertx = vertx;
     this.root = root.toAbsolutePath().normalize();
+    this.realRoot = realOrSelf(this.root);
     this.compression = compression;
   }
 
@@ -45,24 +49,36 @@ final class StaticHandler implements Handler<HttpServerRequest> {
       return;
     }
     vertx
-        .fileSystem()
-        .props(file.toString())
-        .compose(
-            props -> {
-              if (props.isDirectory()) {
-                Path index = file.resolve("index.html");
-                return vertx.fileSystem().props(index.toString()).map(p -> new Found(index, p));
-              }
-              return io.vertx.core.Future.succeededFuture(new Found(file, props));
-            })
+        .executeBlocking(() -> locate(file), false)
         .onComplete(
             ar -> {
-              if (ar.failed() || !ar.result().props().isRegularFile()) {
+              if (ar.failed() || ar.result() == null) {
                 resp.setStatusCode(404).end("not found\n");
               } else {
                 serve(req, ar.result().path(), ar.result().props());
               }
             });
+  }
+
+  /**
+   * The regular file a path names (a folder's index.html), with every symlink resolved, or null
+   * when there is none or it lies outside the real root. Symlinks inside the folder, such as a
+   * ConfigMap's {@code ..data} links, keep working; one pointing out of it is not followed.
+   */
+  private Found locate(Path file) throws IOException {
+    Path real;
+    try {
+      real = file.toRealPath();
+      if (real.startsWith(realRoot) && Files.isDirectory(real)) {
+        real = real.resolve("index.html").toRealPath();
+      }
+    } catch (IOException missingOrTooLong) {
+      return null;
+    }
+    if (!real.startsWith(realRoot) || !Files.isRegularFile(real)) {
+      return null;
+    }
+    return new Found(real, vertx.fileSystem().propsBlocking(real.toString()));
   }
 
   private record Found(Path path, FileProps props) {}
@@ -112,6 +128,15 @@ final class StaticHandler implements Handler<HttpServerRequest> {
     }
     Path p = root.resolve(decoded.substring(1)).normalize();
     return p.startsWith(root) ? p : null;
+  }
+
+  /** The folder with its symlinks resolved; itself when it does not exist (every lookup fails). */
+  private static Path realOrSelf(Path folder) {
+    try {
+      return folder.toRealPath();
+    } catch (IOException missing) {
+      return folder;
+    }
   }
 
   /** nginx's format: hex mtime and hex size. */

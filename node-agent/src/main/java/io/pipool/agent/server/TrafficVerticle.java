@@ -6,6 +6,7 @@ import io.pipool.agent.status.AgentState;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
@@ -67,9 +68,10 @@ public final class TrafficVerticle extends AbstractVerticle {
                   cfg.upstream(),
                   upstreamTimeoutMs(cfg.idleTimeoutSeconds()));
         };
-    server = vertx.createHttpServer(options());
+    server = new GuardedHttpServer(vertx, options(), guard);
     server
-        .connectionHandler(guard::onConnection)
+        .connectionHandler(ControlFrameLimit::watch)
+        .invalidRequestHandler(BadRequests::answer)
         .requestHandler(this::handle)
         .listen(port, cfg.host())
         .onSuccess(s -> started.complete())
@@ -117,6 +119,9 @@ public final class TrafficVerticle extends AbstractVerticle {
     }
     if (mode instanceof ProxyHandler proxy) {
       proxy.handle(req, tracker);
+    } else if (BadRequests.hasBody(req)) {
+      // Read the body before answering, so a body that breaks its framing still gets its 400.
+      BadRequests.afterBody(req, MAX_BODY_BYTES, () -> mode.handle(req));
     } else {
       mode.handle(req);
     }
@@ -140,7 +145,12 @@ public final class TrafficVerticle extends AbstractVerticle {
             // The kernel caps the backlog at net.core.somaxconn, which apply-sysctls raises.
             .setAcceptBacklog(Math.max(1024, cfg.maxConnections()))
             .setTcpNoDelay(true)
-            .setReuseAddress(true);
+            .setReuseAddress(true)
+            .setInitialSettings(
+                new Http2Settings().setMaxConcurrentStreams(ControlFrameLimit.MAX_STREAMS))
+            .setHttp2RstFloodMaxRstFramePerWindow(ControlFrameLimit.MAX_RESETS)
+            .setHttp2RstFloodWindowDuration(ControlFrameLimit.WINDOW_SECONDS)
+            .setHttp2RstFloodWindowDurationTimeUnit(TimeUnit.SECONDS);
     if (cfg.tls()) {
       o.setSsl(true)
           .setPemKeyCertOptions(

@@ -116,13 +116,23 @@ class MainTest {
         .isEqualTo("256");
   }
 
-  @Test
-  void refusedSysctlsExitOneNamingEach() throws Exception {
+  @ParameterizedTest
+  @CsvSource({"apply-sysctls", "serve"})
+  void refusedSysctlsExitTwoNamingEachAndTheAllowedSet(String command) throws Exception {
     writeConfig(
         "    kernel.panic: \"1\"\n    vm.swappiness: \"10\"\n    net.core.somaxconn: \"4096\"\n");
-    assertThat(run(Map.of(), "apply-sysctls", "--config", config.toString())).isEqualTo(1);
-    assertThat(err()).contains("kernel.panic", "vm.swappiness").doesNotContain("somaxconn is");
+    assertThat(run(Map.of(), command, "--config", config.toString())).isEqualTo(2);
+    assertThat(err())
+        .contains("sysctls.values", "kernel.panic", "vm.swappiness", "net.core.")
+        .doesNotContain("somaxconn is");
     assertThat(Files.readString(dir.resolve("proc/net/core/somaxconn")).trim()).isEqualTo("128");
+  }
+
+  @Test
+  void aMalformedSysctlValueStopsServeWithExitTwo() {
+    writeConfig("    net.core.somaxconn: \"lots\"\n");
+    assertThat(run(Map.of(), "serve", "--config", config.toString())).isEqualTo(2);
+    assertThat(err()).contains("net.core.somaxconn", "lots");
   }
 
   @Test

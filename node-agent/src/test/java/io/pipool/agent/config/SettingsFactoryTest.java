@@ -46,6 +46,19 @@ class SettingsFactoryTest {
   }
 
   @Test
+  void inAPodTheAdminPortBindsToThePodIpUnlessTold() {
+    Map<String, String> pod = Map.of(SettingsFactory.POD_IP_VARIABLE, "10.0.0.7");
+    assertThat(SettingsFactory.fromConfig(ConfigLoader.empty(), pod).server().adminHost())
+        .isEqualTo("10.0.0.7");
+    assertThat(SettingsFactory.fromConfig(ConfigLoader.empty(), Map.of()).server().adminHost())
+        .isEqualTo("0.0.0.0");
+    Map<String, String> told =
+        Map.of(SettingsFactory.POD_IP_VARIABLE, "10.0.0.7", "PIPOOL_SERVER_ADMINHOST", "127.0.0.1");
+    assertThat(SettingsFactory.fromConfig(ConfigLoader.empty(), told).server().adminHost())
+        .isEqualTo("127.0.0.1");
+  }
+
+  @Test
   void yamlFieldsAreReadAndEnvironmentWinsOverThem() {
     var file =
         ConfigLoader.parse(

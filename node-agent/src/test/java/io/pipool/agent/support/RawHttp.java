@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 
 /** A blocking HTTP/1.1 client on a plain socket, for byte-exact and misbehaving requests. */
@@ -35,16 +36,37 @@ public final class RawHttp implements AutoCloseable {
 
   /** Connects to 127.0.0.1:port. */
   public RawHttp(int port) throws IOException {
+    this(port, Duration.ofSeconds(10));
+  }
+
+  /** Connects to 127.0.0.1:port; every read fails after {@code timeout}. */
+  public RawHttp(int port, Duration timeout) throws IOException {
     socket = new Socket("127.0.0.1", port);
-    socket.setSoTimeout(10_000);
+    socket.setSoTimeout((int) timeout.toMillis());
     in = socket.getInputStream();
+  }
+
+  /** Sets how long reads (and {@link #closedByServer()}) wait from now on. */
+  public RawHttp timeout(Duration timeout) throws IOException {
+    socket.setSoTimeout((int) timeout.toMillis());
+    return this;
   }
 
   /** Sends raw bytes. */
   public RawHttp send(String raw) throws IOException {
-    socket.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
+    return send(raw.getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  /** Sends raw bytes. */
+  public RawHttp send(byte[] raw) throws IOException {
+    socket.getOutputStream().write(raw);
     socket.getOutputStream().flush();
     return this;
+  }
+
+  /** The socket's input, for protocols other than HTTP/1.1. */
+  public InputStream in() {
+    return in;
   }
 
   /** Sends a GET for {@code path} on a keep-alive connection. */

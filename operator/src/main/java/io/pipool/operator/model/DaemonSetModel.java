@@ -132,7 +132,9 @@ public final class DaemonSetModel {
     return List.of(
         fieldEnv("PIPOOL_NODE_NAME", "spec.nodeName"),
         fieldEnv("PIPOOL_POD_NAME", "metadata.name"),
-        fieldEnv("PIPOOL_POD_NAMESPACE", "metadata.namespace"));
+        fieldEnv("PIPOOL_POD_NAMESPACE", "metadata.namespace"),
+        // the agent binds its admin port to this address only
+        fieldEnv("PIPOOL_POD_IP", "status.podIP"));
   }
 
   private static Container agentContainer(PiServerPool pool, String image) {

@@ -136,7 +136,8 @@ class PoolLifecycleTest {
     assertThat(agent.getArgs()).containsExactly("serve", "--config", "/etc/pi-pool/agent.yaml");
     assertThat(agent.getEnv())
         .extracting("name")
-        .containsExactly("PIPOOL_NODE_NAME", "PIPOOL_POD_NAME", "PIPOOL_POD_NAMESPACE");
+        .containsExactly(
+            "PIPOOL_NODE_NAME", "PIPOOL_POD_NAME", "PIPOOL_POD_NAMESPACE", "PIPOOL_POD_IP");
     assertThat(agent.getSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(agent.getSecurityContext().getRunAsUser()).isEqualTo(10001L);
     assertThat(agent.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();

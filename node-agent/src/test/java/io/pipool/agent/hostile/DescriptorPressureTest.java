@@ -1,0 +1,153 @@
+package io.pipool.agent.hostile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pipool.agent.NodeAgent;
+import io.pipool.agent.cli.Main;
+import io.pipool.agent.support.Await;
+import io.pipool.agent.support.Hostile;
+import io.pipool.agent.support.RawHttp;
+import io.pipool.agent.support.TestAgents;
+import io.pipool.api.agent.AgentStatus;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent as {@code serve} runs it, in a child JVM started under a small open-file limit ({@code
+ * prlimit}), against more sockets than it has descriptors: the admin port and the readiness probe
+ * keep answering, no accept fails, and traffic is served again once the sockets have met their
+ * deadline.
+ */
+@EnabledOnOs(OS.LINUX)
+class DescriptorPressureTest {
+
+  private static final int OPEN_FILES = 400;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+  private Process agent;
+  private final List<RawHttp> attack = new ArrayList<>();
+
+  @AfterEach
+  void stop() throws Exception {
+    Hostile.closeAll(attack);
+    if (agent != null) {
+      agent.destroy();
+      if (!agent.waitFor(10, TimeUnit.SECONDS)) {
+        agent.destroyForcibly();
+      }
+    }
+  }
+
+  @Test
+  void silentAndDrippingSocketsBeyondTheLimitLeaveTheAdminPortAndTrafficAnswering()
+      throws Exception {
+    int traffic = freePort();
+    int admin = freePort();
+    Path log = dir.resolve("agent.log");
+    Path config = dir.resolve("agent.yaml");
+    TestAgents.write(config, "server:\n  mode: Echo\n");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            "prlimit",
+            "--nofile=" + OPEN_FILES + ":" + OPEN_FILES,
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx96m",
+            "-XX:TieredStopAtLevel=1",
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "serve",
+            "--config",
+            config.toString());
+    pb.environment()
+        .putAll(
+            Map.of(
+                "PIPOOL_SERVER_HOST",
+                "127.0.0.1",
+                "PIPOOL_SERVER_ADMINHOST",
+                "127.0.0.1",
+                "PIPOOL_SERVER_PORT",
+                Integer.toString(traffic),
+                "PIPOOL_SERVER_ADMINPORT",
+                Integer.toString(admin),
+                "PIPOOL_SERVER_EVENTLOOPS",
+                "1",
+                "PIPOOL_SERVER_HEADERTIMEOUTSECONDS",
+                "2",
+                "PIPOOL_SERVING_WATCHPOD",
+                "false",
+                "PIPOOL_SYSCTLS_PROCROOT",
+                dir.resolve("proc").toString(),
+                "PIPOOL_SYSCTLS_STATEFILE",
+                dir.resolve("state.json").toString(),
+                "PIPOOL_THERMAL_SYSFSROOT",
+                dir.resolve("sys").toString()));
+    agent = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Await.until("agent up", Duration.ofSeconds(30), () -> answers(admin, "/healthz"));
+    AgentStatus before = status(admin);
+    long cap = before.connections().limit();
+    assertThat(cap).isBetween(1L, OPEN_FILES - 64L - NodeAgent.RESERVED_FOR_GUARDS);
+
+    // More sockets than the process has descriptors: silent ones, and ones dripping a head.
+    for (int i = 0; i < OPEN_FILES + 100; i++) {
+      RawHttp s = new RawHttp(traffic);
+      if (i % 4 == 0) {
+        s.send("GET / HTTP/1.1\r\nHost: x\r\n");
+      }
+      attack.add(s);
+    }
+    Await.until(
+        "the cap reached",
+        Duration.ofSeconds(10),
+        () -> status(admin).connections().active() >= cap);
+    try (RawHttp probe = new RawHttp(admin, Hostile.FRESH)) {
+      assertThat(probe.get("/readyz/pod").read().status()).isEqualTo(200);
+    }
+    AgentStatus during = status(admin);
+    assertThat(during.connections().active()).isLessThanOrEqualTo(cap);
+    assertThat(during.connections().rejected()).isGreaterThan(0);
+
+    Await.until(
+        "the attack's sockets closed at their deadline",
+        Duration.ofSeconds(15),
+        () -> status(admin).connections().active() == 0);
+    Hostile.stillServes(traffic, "/", 200);
+    assertThat(Files.readString(log)).doesNotContain("Too many open files");
+  }
+
+  private static boolean answers(int port, String path) {
+    try (RawHttp http = new RawHttp(port, Duration.ofSeconds(1))) {
+      return http.get(path).read().status() == 200;
+    } catch (IOException notYet) {
+      return false;
+    }
+  }
+
+  private static AgentStatus status(int admin) {
+    try (RawHttp http = new RawHttp(admin, Hostile.FRESH)) {
+      return JSON.readValue(http.get("/v1/status").read().body(), AgentStatus.class);
+    } catch (IOException e) {
+      throw new AssertionError("/v1/status did not answer within 1 s", e);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

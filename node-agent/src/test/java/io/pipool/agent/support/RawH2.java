@@ -1,0 +1,149 @@
+package io.pipool.agent.support;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** Hand-built HTTP/2 frames (prior-knowledge h2c) on a raw socket, for floods and resets. */
+public final class RawH2 implements AutoCloseable {
+
+  /** Frame types (RFC 9113 section 6). */
+  public static final int HEADERS = 1;
+
+  /** RST_STREAM. */
+  public static final int RST_STREAM = 3;
+
+  /** SETTINGS. */
+  public static final int SETTINGS = 4;
+
+  /** PING. */
+  public static final int PING = 6;
+
+  /** GOAWAY. */
+  public static final int GOAWAY = 7;
+
+  /** A frame as received. */
+  public record Frame(int type, int flags, int stream, byte[] payload) {
+
+    /** The error code of a GOAWAY or RST_STREAM. */
+    public int errorCode() {
+      int at = type == GOAWAY ? 4 : 0;
+      return ((payload[at] & 0xff) << 24)
+          | ((payload[at + 1] & 0xff) << 16)
+          | ((payload[at + 2] & 0xff) << 8)
+          | (payload[at + 3] & 0xff);
+    }
+  }
+
+  /** HPACK: POST (or GET), /, http, authority localhost; static-table indexes only. */
+  private static byte[] requestBlock(boolean post) {
+    byte[] authority = "localhost".getBytes(StandardCharsets.ISO_8859_1);
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.write(post ? 0x83 : 0x82);
+    b.write(0x84);
+    b.write(0x86);
+    b.write(0x01);
+    b.write(authority.length);
+    b.writeBytes(authority);
+    return b.toByteArray();
+  }
+
+  private final RawHttp socket;
+  private final DataInputStream in;
+
+  /** Connects and sends the client preface (magic and an empty SETTINGS). */
+  public RawH2(int port, Duration readTimeout) throws IOException {
+    socket = new RawHttp(port, readTimeout);
+    in = new DataInputStream(socket.in());
+    socket.send("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+    send(frame(SETTINGS, 0, 0, new byte[0]));
+  }
+
+  /** One frame's bytes. */
+  public static byte[] frame(int type, int flags, int stream, byte[] payload) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.write(payload.length >>> 16);
+    b.write(payload.length >>> 8);
+    b.write(payload.length);
+    b.write(type);
+    b.write(flags);
+    b.write(stream >>> 24);
+    b.write(stream >>> 16);
+    b.write(stream >>> 8);
+    b.write(stream);
+    b.writeBytes(payload);
+    return b.toByteArray();
+  }
+
+  /** A request's HEADERS: a GET that ends the stream, or a POST whose body never comes. */
+  public static byte[] headers(int stream, boolean endStream) {
+    return frame(HEADERS, 0x4 | (endStream ? 0x1 : 0), stream, requestBlock(!endStream));
+  }
+
+  /** RST_STREAM with CANCEL. */
+  public static byte[] reset(int stream) {
+    return frame(RST_STREAM, 0, stream, new byte[] {0, 0, 0, 8});
+  }
+
+  /** Sends bytes. */
+  public void send(byte[] bytes) throws IOException {
+    socket.send(bytes);
+  }
+
+  /** Sends {@code frame} {@code times} times in one write. */
+  public void repeat(byte[] frame, int times) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    for (int i = 0; i < times; i++) {
+      b.writeBytes(frame);
+    }
+    send(b.toByteArray());
+  }
+
+  /** The next frame, or null at end of stream or when nothing comes within the read timeout. */
+  public Frame next() throws IOException {
+    try {
+      int length = in.readUnsignedByte() << 16 | in.readUnsignedByte() << 8 | in.readUnsignedByte();
+      int type = in.readUnsignedByte();
+      int flags = in.readUnsignedByte();
+      int stream = in.readInt() & 0x7fffffff;
+      byte[] payload = new byte[length];
+      in.readFully(payload);
+      return new Frame(type, flags, stream, payload);
+    } catch (java.io.EOFException | SocketTimeoutException | java.net.SocketException end) {
+      return null;
+    }
+  }
+
+  /** Reads until a frame of {@code type} arrives (returned), or the stream ends (null). */
+  public Frame until(int type) throws IOException {
+    Frame f;
+    while ((f = next()) != null) {
+      if (f.type() == type) {
+        return f;
+      }
+    }
+    return null;
+  }
+
+  /** True when the server has closed the connection (reads skip whatever frames come first). */
+  public boolean closedByServer() throws IOException {
+    try {
+      while (in.read(new byte[4096]) >= 0) {
+        // drain
+      }
+      return true;
+    } catch (SocketTimeoutException stillOpen) {
+      return false;
+    } catch (IOException reset) {
+      return true;
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}
