@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,27 +15,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** `helm install pi-pool charts/pi-pool`: lint, render and value checks by a real Helm engine. */
 class HelmChartTest {
 
-  private static final String NAMESPACE = "pi-pool-system";
-  private static final Path CHART = Repo.path("charts/pi-pool");
+  private static final String NAMESPACE = Chart.NAMESPACE;
+  private static final Path CHART = Chart.PATH;
 
   @TempDir static Path tmp;
 
   /** Renders the chart like `helm template -f values.yaml`, with the values given as YAML text. */
   private static String render(String valuesYaml) {
-    try {
-      Path values = Files.createTempFile(tmp, "values", ".yaml");
-      Files.writeString(values, valuesYaml);
-      return new Helm(CHART)
-          .template()
-          .withName("pi-pool")
-          .withNamespace(NAMESPACE)
-          // a current k3s; Helm's own default is older than the chart's kubeVersion
-          .withKubeVersion("1.31.0")
-          .withValuesFile(values)
-          .call();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Chart.render(tmp, valuesYaml);
   }
 
   @Test
