@@ -119,6 +119,8 @@ class AgentImageIT {
 
     Container init = container(pod.getInitContainers(), DaemonSetModel.INIT_CONTAINER);
     Podman.Run apply = step(pod, init, server);
+    System.out.println(
+        "[pi-pool] apply-sysctls in the pod's network namespace:\n" + apply.output());
     assertThat(apply.exit()).as(apply.output()).isZero();
     for (String name : SysctlRules.HIGH_CONCURRENCY.keySet()) {
       assertThat(apply.output()).contains(name + " = " + SysctlRules.HIGH_CONCURRENCY.get(name));
@@ -131,6 +133,7 @@ class AgentImageIT {
     PodSpec restoreJob = restoreJobPod();
     Podman.Run restore =
         step(restoreJob, container(restoreJob.getContainers(), RestoreJobModel.CONTAINER), server);
+    System.out.println("[pi-pool] restore-sysctls:\n" + restore.output());
     assertThat(restore.exit()).as(restore.output()).isZero();
     assertThat(netnsValues(pid, SysctlRules.HIGH_CONCURRENCY.keySet())).isEqualTo(before);
     assertThat(stateDir().resolve("sysctl-originals.json")).doesNotExist();

@@ -55,14 +55,18 @@ final class Podman {
       }
     }
     if (unavailable != null) {
-      String message = "container tests skipped: " + unavailable;
-      if ("required".equals(System.getenv("PIPOOL_CONTAINER_TESTS"))) {
-        throw new AssertionError(message + " (PIPOOL_CONTAINER_TESTS=required)");
-      }
-      System.out.println("[pi-pool] " + message);
-      Assumptions.abort(message);
+      skip(unavailable);
     }
     return instance;
+  }
+
+  private static void skip(String reason) {
+    String message = "container tests skipped: " + reason;
+    if ("required".equals(System.getenv("PIPOOL_CONTAINER_TESTS"))) {
+      throw new AssertionError(message + " (PIPOOL_CONTAINER_TESTS=required)");
+    }
+    System.out.println("[pi-pool] " + message);
+    Assumptions.abort(message);
   }
 
   private static String whyUnavailable() {
@@ -81,15 +85,6 @@ final class Podman {
     } catch (IOException e) {
       return "podman is not installed (apt-get install podman runc slirp4netns)";
     }
-    Path dir = imagesDir();
-    for (String name : List.of("node-agent", "pi-pool-operator")) {
-      for (String arch : List.of("amd64", "arm64")) {
-        Path archive = dir.resolve(name + "-linux-" + arch + ".oci.tar");
-        if (!Files.isRegularFile(archive)) {
-          return archive + " is missing: run bin/images";
-        }
-      }
-    }
     return null;
   }
 
@@ -104,9 +99,11 @@ final class Podman {
     String key = name + "-linux-" + arch;
     String id = LOADED.get(key);
     if (id == null) {
-      Run load =
-          podman(
-              600, "load", "--quiet", "--input", imagesDir().resolve(key + ".oci.tar").toString());
+      Path archive = imagesDir().resolve(key + ".oci.tar");
+      if (!Files.isRegularFile(archive)) {
+        skip(archive + " is missing: run bin/images");
+      }
+      Run load = podman(600, "load", "--quiet", "--input", archive.toString());
       assertThat(load.exit()).as("podman load %s: %s", key, load.output()).isZero();
       // "Loaded image: <name or id>"; the id is what is run, whatever name podman chose
       String loaded = load.output().strip().replaceAll("(?s).*Loaded image\\(?s?\\)?: *", "");
