@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -167,5 +168,14 @@ class HelmChartTest {
     assertThatThrownBy(
             () -> render("metrics: {serviceMonitor: {enabled: true}, service: {enabled: false}}"))
         .hasMessageContaining("metrics.service.enabled=true");
+  }
+
+  @Test
+  void manifestsMonitoringInstallsTheChartsAlerts() {
+    // kubectl users get the same alerts as Helm users with the chart's defaults
+    List<JsonNode> rules = Chart.manifestRules();
+    assertThat(rules).hasSize(1);
+    assertThat(rules.get(0).path("spec")).isEqualTo(Chart.rules(tmp));
+    assertThat(Kubectl.kustomize(Repo.path("manifests/monitoring"))).contains("PrometheusRule");
   }
 }

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * chart and manifests/ install, and `promtool test rules` with unit tests in which every alert
  * fires when it should and stays silent when it should not
  * (src/test/resources/prometheus/pi-pool-alerts.test.yaml).
+ *
+ * <p>manifests/monitoring/ holds the same rules for installs without Helm (HelmChartTest).
  *
  * <p>promtool comes from Debian's prometheus package ($PIPOOL_PROMTOOL, the PATH, or where
  * .ci/images unpacks it). Without it the tests are skipped with the reason printed; with {@code
@@ -67,26 +68,6 @@ class PrometheusRulesTest {
     Assumptions.abort(reason);
   }
 
-  /**
-   * The chart's rule groups with its defaults (hotCelsius 75, for 5m), as Prometheus reads them.
-   */
-  private static JsonNode chartRules() {
-    Objects objects =
-        Objects.parse(Chart.render(tmp, "metrics: {prometheusRule: {enabled: true}}"));
-    return objects.single("PrometheusRule").path("spec");
-  }
-
-  /** Every PrometheusRule in manifests/, by file. */
-  private static List<JsonNode> manifestRules() throws IOException {
-    List<JsonNode> out = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(Repo.path("manifests"))) {
-      for (Path f : files.filter(p -> p.toString().matches(".*\\.ya?ml")).sorted().toList()) {
-        out.addAll(Objects.parse(Files.readString(f)).ofKind("PrometheusRule"));
-      }
-    }
-    return out;
-  }
-
   private static Path write(String name, JsonNode spec) throws IOException {
     Path file = tmp.resolve(name);
     YAML.writeValue(file.toFile(), spec);
@@ -96,20 +77,23 @@ class PrometheusRulesTest {
   @Test
   void everyRuleTheChartAndManifestsInstallPassesPromtoolCheck() throws IOException {
     List<String> command = new ArrayList<>(List.of(promtool, "check", "rules"));
-    command.add(write("chart.rules.yaml", chartRules()).toString());
-    List<JsonNode> manifests = manifestRules();
+    command.add(write("chart.rules.yaml", Chart.rules(tmp)).toString());
+    List<JsonNode> manifests = Chart.manifestRules();
     for (int i = 0; i < manifests.size(); i++) {
       command.add(
           write("manifests-" + i + ".rules.yaml", manifests.get(i).path("spec")).toString());
     }
+    assertThat(manifests).as("PrometheusRules in manifests/").isNotEmpty();
     Podman.Run check = Podman.exec(command, 60);
     assertThat(check.exit()).as(check.output()).isZero();
-    assertThat(check.output()).contains("SUCCESS: 6 rules found").doesNotContain("WARNING");
+    assertThat(check.output().split("SUCCESS: 6 rules found", -1)).hasSize(manifests.size() + 2);
+    assertThat(check.output()).doesNotContain("WARNING");
   }
 
   @Test
   void everyAlertFiresWhenItShouldAndStaysSilentWhenItShouldNot() throws IOException {
-    write(RULES_FILE, chartRules());
+    // the chart's rules; manifestsInstallTheChartsRules shows manifests/ has the same
+    write(RULES_FILE, Chart.rules(tmp));
     Path tests = tmp.resolve("pi-pool-alerts.test.yaml");
     try (InputStream in = PrometheusRulesTest.class.getResourceAsStream(TESTS)) {
       assertThat(in).as(TESTS).isNotNull();
@@ -120,7 +104,7 @@ class PrometheusRulesTest {
     assertThat(run.output()).contains("SUCCESS");
 
     // every alert has a case where it fires and one where it must not (yet)
-    Set<String> alerts = new TreeSet<>(chartRules().findValuesAsText("alert"));
+    Set<String> alerts = new TreeSet<>(Chart.rules(tmp).findValuesAsText("alert"));
     Set<String> fires = new TreeSet<>();
     Set<String> silent = new TreeSet<>();
     for (JsonNode test : YAML.readTree(tests.toFile()).path("tests")) {
