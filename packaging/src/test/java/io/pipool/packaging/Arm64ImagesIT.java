@@ -70,9 +70,11 @@ class Arm64ImagesIT {
   }
 
   @Test
-  void agentServesARequest(@TempDir Path config) throws Exception {
+  void agentServesARequest(@TempDir Path tmp) throws Exception {
     String image = podman.load("node-agent", "arm64");
     // what the operator writes for a pool with the defaults: Echo on 8080
+    // a folder of its own: @TempDir is readable by root only, the agent runs as uid 10001
+    Path config = Files.createDirectories(tmp.resolve("config"));
     Files.writeString(config.resolve("agent.yaml"), AgentConfigModel.yaml(new PiServerPoolSpec()));
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
