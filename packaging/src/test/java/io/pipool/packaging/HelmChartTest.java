@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,27 +16,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** `helm install pi-pool charts/pi-pool`: lint, render and value checks by a real Helm engine. */
 class HelmChartTest {
 
-  private static final String NAMESPACE = "pi-pool-system";
-  private static final Path CHART = Repo.path("charts/pi-pool");
+  private static final String NAMESPACE = Chart.NAMESPACE;
+  private static final Path CHART = Chart.PATH;
 
   @TempDir static Path tmp;
 
   /** Renders the chart like `helm template -f values.yaml`, with the values given as YAML text. */
   private static String render(String valuesYaml) {
-    try {
-      Path values = Files.createTempFile(tmp, "values", ".yaml");
-      Files.writeString(values, valuesYaml);
-      return new Helm(CHART)
-          .template()
-          .withName("pi-pool")
-          .withNamespace(NAMESPACE)
-          // a current k3s; Helm's own default is older than the chart's kubeVersion
-          .withKubeVersion("1.31.0")
-          .withValuesFile(values)
-          .call();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Chart.render(tmp, valuesYaml);
   }
 
   @Test
@@ -200,5 +184,14 @@ class HelmChartTest {
     assertThatThrownBy(
             () -> render("metrics: {serviceMonitor: {enabled: true}, service: {enabled: false}}"))
         .hasMessageContaining("metrics.service.enabled=true");
+  }
+
+  @Test
+  void manifestsMonitoringInstallsTheChartsAlerts() {
+    // kubectl users get the same alerts as Helm users with the chart's defaults
+    List<JsonNode> rules = Chart.manifestRules();
+    assertThat(rules).hasSize(1);
+    assertThat(rules.get(0).path("spec")).isEqualTo(Chart.rules(tmp));
+    assertThat(Kubectl.kustomize(Repo.path("manifests/monitoring"))).contains("PrometheusRule");
   }
 }

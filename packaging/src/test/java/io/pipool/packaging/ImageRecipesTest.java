@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.pipool.api.agent.AgentConfig;
+import io.pipool.operator.model.AgentConfigModel;
+import io.pipool.operator.model.DaemonSetModel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,65 +19,65 @@ import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 
 /**
- * The image recipes build what the Maven build produces and start it with real commands. No
- * container engine runs here, so the jars are started with the entrypoint's own JVM flags instead.
+ * The image recipes (src/main/image/image.json, read by bin/images) build what the Maven build
+ * produces and start it with real commands. The images themselves run under podman in AgentImageIT,
+ * OperatorImageIT and Arm64ImagesIT; here the jars are started with the entrypoint's own JVM flags,
+ * which needs nothing but a JDK.
  */
 class ImageRecipesTest {
 
-  private static final String AGENT_DOCKERFILE = "node-agent/src/main/docker/Dockerfile";
-  private static final String OPERATOR_DOCKERFILE = "operator/src/main/docker/Dockerfile";
+  private static final String AGENT_RECIPE = "node-agent/src/main/image/image.json";
+  private static final String OPERATOR_RECIPE = "operator/src/main/image/image.json";
   private static final String AGENT_JAR = "node-agent/target/pi-pool-agent.jar";
   private static final String OPERATOR_JAR = "operator/target/pi-pool-operator.jar";
 
-  /** The agent's uid in the operator's DaemonSet (DaemonSetModel.AGENT_UID). */
-  private static final String AGENT_UID = "10001";
-
-  /** Where the operator mounts agent.yaml (AgentConfigModel.CONFIG_FILE). */
-  private static final String AGENT_CONFIG = "/etc/pi-pool/agent.yaml";
-
-  private static Dockerfile dockerfile(String path) {
-    return Dockerfile.parse(Repo.read(path));
-  }
+  /** Where the operator mounts agent.yaml. */
+  private static final String AGENT_CONFIG = AgentConfigModel.CONFIG_FILE;
 
   @Test
-  void bothImagesUseTheMultiArchJre17BaseWithoutARegistryHost() {
-    for (String path : List.of(AGENT_DOCKERFILE, OPERATOR_DOCKERFILE)) {
-      // eclipse-temurin publishes linux/arm64 and linux/amd64 (and more) under one tag
-      assertThat(dockerfile(path).all("FROM")).as(path).containsExactly("eclipse-temurin:17-jre");
-    }
+  void binImagesBuildsBothPlatformsFromDebiansJre17WithoutARegistryHost() {
+    String script = Repo.read("bin/images");
+    assertThat(script)
+        .contains("JRE_PKG=openjdk-17-jre-headless", "SUITE=bookworm")
+        .contains("PLATFORMS=\"${PIPOOL_IMAGES_PLATFORMS:-amd64 arm64}\"");
+    // the Debian mirror comes from the machine's apt sources when the script runs
+    assertThat(script).doesNotContainPattern("(?i)https?://");
     assertThat(Repo.read("pom.xml"))
         .contains("<maven.compiler.release>17</maven.compiler.release>");
+    assertThat(ImageRecipe.read(AGENT_RECIPE).name()).isEqualTo("pipool/node-agent");
+    assertThat(ImageRecipe.read(OPERATOR_RECIPE).name()).isEqualTo("pipool/pi-pool-operator");
   }
 
   @Test
-  void recipesCopyTheJarsTheModulesBuild() {
+  void recipesTakeTheJarsTheModulesBuild() {
     assertThat(Repo.read("node-agent/pom.xml"))
         .contains("<outputFile>${project.build.directory}/pi-pool-agent.jar</outputFile>");
     assertThat(Repo.read("operator/pom.xml")).contains("<finalName>pi-pool-operator</finalName>");
-    assertThat(dockerfile(AGENT_DOCKERFILE).all("COPY"))
-        .contains("target/pi-pool-agent.jar /app/pi-pool-agent.jar");
-    assertThat(dockerfile(OPERATOR_DOCKERFILE).all("COPY"))
-        .containsExactly("target/pi-pool-operator.jar /app/pi-pool-operator.jar");
+    assertThat(ImageRecipe.read(AGENT_RECIPE).jar()).isEqualTo("pi-pool-agent.jar");
+    assertThat(ImageRecipe.read(OPERATOR_RECIPE).jar()).isEqualTo("pi-pool-operator.jar");
     assertThat(mainClass(AGENT_JAR)).isEqualTo("io.pipool.agent.cli.Main");
     assertThat(mainClass(OPERATOR_JAR)).isEqualTo("io.pipool.operator.PiPoolOperator");
   }
 
   @Test
-  void imagesRunAsNonRootUsers() {
-    assertThat(dockerfile(AGENT_DOCKERFILE).last("USER"))
+  void imagesRunAsTheNonRootUsersTheirPodsAskFor() {
+    long agentUid = DaemonSetModel.AGENT_UID;
+    assertThat(ImageRecipe.read(AGENT_RECIPE).config().user())
         .as("the agent's uid matches the DaemonSet's runAsUser")
-        .isEqualTo(AGENT_UID + ":" + AGENT_UID);
-    assertThat(dockerfile(OPERATOR_DOCKERFILE).last("USER")).isEqualTo("65532:65532");
+        .isEqualTo(agentUid + ":" + agentUid);
+    assertThat(Repo.read("manifests/operator/deployment.yaml"))
+        .contains("runAsUser: 65532", "runAsGroup: 65532");
+    assertThat(ImageRecipe.read(OPERATOR_RECIPE).config().user()).isEqualTo("65532:65532");
   }
 
   @Test
   void agentEntrypointRunsTheRealCommands() throws Exception {
-    Dockerfile d = dockerfile(AGENT_DOCKERFILE);
-    List<String> entrypoint = d.execForm("ENTRYPOINT");
+    ImageRecipe r = ImageRecipe.read(AGENT_RECIPE);
+    List<String> entrypoint = r.config().entrypoint();
     assertThat(entrypoint).startsWith("java").endsWith("-jar", "/app/pi-pool-agent.jar");
     assertThat(entrypoint)
-        .contains("-XX:+UseSerialGC", "-XX:SharedArchiveFile=/app/pi-pool-agent.jsa");
-    assertThat(d.execForm("CMD")).containsExactly("serve", "--config", AGENT_CONFIG);
+        .contains("-XX:+UseSerialGC", "-XX:SharedArchiveFile=" + r.cds().archive());
+    assertThat(r.config().cmd()).containsExactly("serve", "--config", AGENT_CONFIG);
 
     // --help through the entrypoint's own JVM flags lists every command the operator uses
     Run help = run(entrypoint, AGENT_JAR, "--help");
@@ -93,26 +95,31 @@ class ImageRecipesTest {
 
   @Test
   void agentCdsTrainingConfigIsAValidAgentConfig() throws IOException {
+    ImageRecipe.Cds cds = ImageRecipe.read(AGENT_RECIPE).cds();
     ObjectMapper yaml =
         new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     AgentConfig config =
         yaml.readValue(
-            Repo.read("node-agent/src/main/docker/cds-training.yaml"), AgentConfig.class);
+            Repo.read("node-agent/src/main/image/" + cds.trainingConfig()), AgentConfig.class);
     // loopback only and nothing to tune: the training run touches neither network nor kernel
     assertThat(config.server().host()).isEqualTo("127.0.0.1");
     assertThat(config.sysctls().values()).isEmpty();
-    assertThat(dockerfile(AGENT_DOCKERFILE).all("COPY"))
-        .contains("src/main/docker/cds-training.yaml /app/cds-training.yaml");
+    assertThat(cds.trainingArgs())
+        .containsExactly("serve", "--config", "/app/" + cds.trainingConfig());
+    // bin/images waits for this log line before it stops the training run
+    assertThat(cds.readyLine()).isEqualTo("serving " + config.server().mode() + " on 127.0.0.1");
   }
 
   @Test
   void operatorEntrypointStartsTheOperatorWithValidFlags() throws Exception {
-    List<String> entrypoint = dockerfile(OPERATOR_DOCKERFILE).execForm("ENTRYPOINT");
+    ImageRecipe r = ImageRecipe.read(OPERATOR_RECIPE);
+    List<String> entrypoint = r.config().entrypoint();
     assertThat(entrypoint).startsWith("java").endsWith("-jar", "/app/pi-pool-operator.jar");
     assertThat(entrypoint).contains("-XX:+UseSerialGC");
-    // the operator takes no arguments (configuration is PIPOOL_* variables): no CMD
-    assertThat(dockerfile(OPERATOR_DOCKERFILE).all("CMD")).isEmpty();
+    // the operator takes no arguments (configuration is PIPOOL_* variables): no Cmd
+    assertThat(r.config().cmd()).isNull();
+    assertThat(r.config().exposedPorts()).containsOnlyKeys("8080/tcp");
     List<String> flags = new ArrayList<>(entrypoint.subList(1, entrypoint.size() - 2));
     flags.add(0, "java");
     flags.add("-version");

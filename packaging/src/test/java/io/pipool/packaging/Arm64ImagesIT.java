@@ -1,0 +1,107 @@
+package io.pipool.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pipool.api.v1alpha1.PiServerPoolSpec;
+import io.pipool.operator.model.AgentConfigModel;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The linux/arm64 images (what a Raspberry Pi pulls) under podman, emulated by qemu-user-static on
+ * an amd64 machine: the JVM is really arm64, the agent's commands work, and it serves a request.
+ */
+class Arm64ImagesIT {
+
+  private Podman podman;
+  private final List<String> containers = new ArrayList<>();
+
+  @BeforeEach
+  void require() {
+    podman = Podman.require();
+  }
+
+  @AfterEach
+  void remove() {
+    containers.forEach(podman::remove);
+  }
+
+  @Test
+  void bothImagesRunAnArm64Jvm() {
+    for (String name : List.of("node-agent", "pi-pool-operator")) {
+      String image = podman.load(name, "arm64");
+      Podman.Run version =
+          oneShot("--entrypoint", "java", image, "-XshowSettings:properties", "-version");
+      assertThat(version.exit()).as(version.output()).isZero();
+      assertThat(version.output()).contains("os.arch = aarch64", "java.specification.version = 17");
+    }
+  }
+
+  @Test
+  void agentAnswersHelpAndItsCdsArchiveLoads() {
+    String image = podman.load("node-agent", "arm64");
+    Podman.Run help = oneShot(image, "--help");
+    assertThat(help.exit()).as(help.output()).isZero();
+    assertThat(help.output())
+        .contains("serve --config", "apply-sysctls --config", "restore-sysctls");
+    // -Xshare:on fails when the archive recorded at build time does not fit this JVM
+    Podman.Run cds =
+        oneShot(
+            "--entrypoint",
+            "java",
+            image,
+            "-XX:+UseSerialGC",
+            "-Xshare:on",
+            "-XX:SharedArchiveFile=/app/pi-pool-agent.jsa",
+            "-jar",
+            "/app/pi-pool-agent.jar",
+            "--help");
+    assertThat(cds.exit()).as(cds.output()).isZero();
+  }
+
+  @Test
+  void agentServesARequest(@TempDir Path tmp) throws Exception {
+    String image = podman.load("node-agent", "arm64");
+    // what the operator writes for a pool with the defaults: Echo on 8080
+    // a folder of its own: @TempDir is readable by root only, the agent runs as uid 10001
+    Path config = Files.createDirectories(tmp.resolve("config"));
+    Files.writeString(config.resolve("agent.yaml"), AgentConfigModel.yaml(new PiServerPoolSpec()));
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    String name = "pipool-it-arm64-" + UUID.randomUUID().toString().substring(0, 8);
+    List<String> args = new ArrayList<>(List.of("run", "--detach", "--name", name));
+    args.addAll(Podman.RUN_LIMITS);
+    args.addAll(List.of("--read-only", "--tmpfs", "/tmp", "--cap-drop", "ALL"));
+    args.addAll(
+        List.of("--env", "PIPOOL_SYSCTLS_PROCROOT=/proc/sys", "--env", "PIPOOL_NODE_NAME=pi"));
+    args.addAll(List.of("--network", "slirp4netns", "--publish", "127.0.0.1:" + port + ":8080"));
+    args.addAll(List.of("--volume", config + ":/etc/pi-pool:ro"));
+    args.add(image); // the image's own command: serve --config /etc/pi-pool/agent.yaml
+    Podman.Run run = podman.podman(120, args);
+    assertThat(run.exit()).as(run.output()).isZero();
+    containers.add(name);
+    // 12-35 s of start-up under emulation
+    HttpResponse<String> echo =
+        Podman.awaitHttp("http://127.0.0.1:" + port + "/", Duration.ofSeconds(150), podman, name);
+    assertThat(echo.statusCode()).as(echo.body()).isEqualTo(200);
+  }
+
+  private Podman.Run oneShot(String... args) {
+    List<String> all = new ArrayList<>(List.of("run", "--rm", "--network", "none"));
+    all.addAll(Podman.RUN_LIMITS);
+    all.addAll(List.of(args));
+    return podman.podman(180, all);
+  }
+}

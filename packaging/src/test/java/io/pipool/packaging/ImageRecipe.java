@@ -1,0 +1,36 @@
+package io.pipool.packaging;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An image's recipe, {@code <module>/src/main/image/image.json}: what bin/images puts in the image
+ * and the run-time settings it copies into the OCI image config.
+ */
+@JsonIgnoreProperties(value = "_comment")
+record ImageRecipe(String name, String jar, Cds cds, Config config) {
+
+  /** The agent's class-data-sharing training run. */
+  record Cds(String archive, String trainingConfig, List<String> trainingArgs, String readyLine) {}
+
+  /** The OCI image config fields (their OCI spelling). */
+  record Config(
+      @JsonProperty("User") String user,
+      @JsonProperty("Env") List<String> env,
+      @JsonProperty("Entrypoint") List<String> entrypoint,
+      @JsonProperty("Cmd") List<String> cmd,
+      @JsonProperty("ExposedPorts") Map<String, Object> exposedPorts,
+      @JsonProperty("WorkingDir") String workingDir) {}
+
+  static ImageRecipe read(String path) {
+    try {
+      return new ObjectMapper().readValue(Repo.read(path), ImageRecipe.class);
+    } catch (IOException e) {
+      throw new AssertionError(path + " is not a valid image recipe: " + e.getMessage(), e);
+    }
+  }
+}
