@@ -75,7 +75,10 @@ public final class SettingsFactory {
             range(problems, "server.headerTimeoutSeconds", s.headerTimeoutSeconds(), 10, 1, 3600),
             cert,
             key,
-            range(problems, "server.eventLoops", s.eventLoops(), cpus, 1, 256));
+            range(problems, "server.eventLoops", s.eventLoops(), cpus, 1, 256),
+            s.agentCheckPort() == null
+                ? AgentSettings.Server.AGENT_CHECK_OFF
+                : range(problems, "server.agentCheckPort", s.agentCheckPort(), 0, 0, 65535));
 
     Map<String, String> values = new LinkedHashMap<>();
     if (y.values() == null) {
@@ -150,7 +153,7 @@ public final class SettingsFactory {
   private static AgentConfig.Server emptyServer() {
     return new AgentConfig.Server(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null);
+        null, null);
   }
 
   private static <E extends Enum<E>> E choice(
