@@ -9,7 +9,10 @@ import io.pipool.operator.config.OperatorConfig;
 import io.pipool.simulator.PoolTuning;
 import io.pipool.simulator.Simulator;
 import io.pipool.simulator.SimulatorConfig;
+import io.pipool.simulator.haproxy.Haproxy;
+import io.pipool.simulator.haproxy.HaproxyFront;
 import io.pipool.simulator.load.Balancer;
+import io.pipool.simulator.load.Endpoint;
 import io.pipool.simulator.load.LoadGenerator;
 import io.pipool.simulator.load.LoadProfile;
 import io.pipool.simulator.node.FreePorts;
@@ -25,6 +28,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** The demo's story: cluster and operator up, pool applied, load and heat, summary. */
 final class DemoRun {
@@ -37,6 +41,8 @@ final class DemoRun {
   private final Clock clock = Clock.systemUTC();
   private final Summary summary = new Summary();
   private final Map<String, NodeStatus.Phase> lastPhase = new HashMap<>();
+  private final ThermalTally tally = new ThermalTally();
+  private double drainCelsius = 75;
 
   DemoRun(DemoOptions options, PrintStream out) {
     this.o = options;
@@ -96,7 +102,24 @@ final class DemoRun {
       admin = free.get(1);
     }
     int window = o.scaleDownWindowSeconds();
-    new PoolTuning(port, admin, o.pollSeconds(), o.target(), window, 1, o.nodes()).apply(pool);
+    DemoOptions.Front front = front();
+    // HAProxy pools its connections to the nodes, so the agents count far fewer connections than
+    // the clients hold and the pool would not scale up on them: keep all but one node serving,
+    // so the weights have somewhere to steer load and a standby node can replace a drained one.
+    int min = front == DemoOptions.Front.BUILTIN ? 1 : Math.max(1, o.nodes() - 1);
+    new PoolTuning(port, admin, o.pollSeconds(), o.target(), window, min, o.nodes()).apply(pool);
+    if (front == DemoOptions.Front.HAPROXY) {
+      int agentCheck =
+          pool.getSpec().getServer().getAgentCheckPort() == null
+              ? 9101
+              : pool.getSpec().getServer().getAgentCheckPort();
+      if (!FreePorts.freeEverywhere(addresses, agentCheck)) {
+        agentCheck = FreePorts.pick(addresses, 1).get(0);
+      }
+      pool.getSpec().getServer().setAgentCheckPort(agentCheck);
+    } else {
+      pool.getSpec().getServer().setAgentCheckPort(null);
+    }
     pool.getMetadata().setNamespace(NS);
     client.resource(pool).create();
     String name = pool.getMetadata().getName();
@@ -105,24 +128,28 @@ final class DemoRun {
       out.println("the agents did not all become ready within " + READY_TIMEOUT.toSeconds() + " s");
       return 1;
     }
+    drainCelsius = pool.getSpec().getThermal().getDrainCelsius();
     LoadProfile profile = o.loadProfile();
     boolean ansi = !o.plain() && System.console() != null;
-    try (Balancer balancer = new Balancer(sim.vertx(), sim.cache()::pods, name, 500);
+    long start = System.nanoTime();
+    Supplier<Duration> clockElapsed = () -> Duration.ofNanos(System.nanoTime() - start);
+    try (Fronting fronting = fronting(sim, front, name, clockElapsed);
         LoadGenerator load =
             new LoadGenerator(
                 sim.vertx(),
                 new LoadGenerator.Settings(DemoOptions.MAX_PEAK, 1000, 60),
                 sim.meter(),
-                balancer::endpoints)) {
-      long start = System.nanoTime();
+                fronting.endpoints())) {
+      Supplier<Map<String, Integer>> perNode =
+          fronting.haproxy() != null ? fronting.haproxy()::perNode : () -> load.stats().perNode();
       String heated = null;
       long lastRequests = 0;
       Duration elapsed = Duration.ZERO;
       while (elapsed.compareTo(o.duration()) < 0) {
-        elapsed = Duration.ofNanos(System.nanoTime() - start);
+        elapsed = clockElapsed.get();
         load.target(profile.connectionsAt(elapsed));
         if (heated == null && elapsed.compareTo(o.heatAt()) >= 0) {
-          heated = busiest(load);
+          heated = busiest(perNode.get());
           if (heated != null) {
             sim.thermal().model(heated).setExtraAmbient(30);
           }
@@ -139,12 +166,14 @@ final class DemoRun {
                 sim,
                 now,
                 load,
+                perNode.get(),
                 elapsed,
                 stats.requests() - lastRequests,
                 story(elapsed, heated),
                 name);
         lastRequests = stats.requests();
-        track(now, elapsed, stats.open());
+        track(now, elapsed, stats.open(), fronting.haproxy());
+        tally.second(sim, heated, drainCelsius);
         out.print(ansi ? LiveView.screen(frame, true) : LiveView.line(frame) + "\n");
         out.flush();
         Thread.sleep(1000);
@@ -153,7 +182,79 @@ final class DemoRun {
       var stats = load.stats();
       String restore = deletePool(sim, name);
       out.print(summary.render(stats.errors(), stats.shed(), restore));
+      out.print(tally.render(heated, drainCelsius, front(), summary.drains().size(), stats.shed()));
+      if (fronting.haproxy() != null) {
+        out.print(fronting.haproxy().report(heated));
+      }
       return summary.problems().isEmpty() ? 0 : 1;
+    }
+  }
+
+  /** The balancer asked for, or HAProxy when it is on PATH and none was asked for. */
+  private DemoOptions.Front front() {
+    return switch (o.front()) {
+      case AUTO ->
+          Haproxy.binary().isPresent() ? DemoOptions.Front.HAPROXY : DemoOptions.Front.BUILTIN;
+      default -> o.front();
+    };
+  }
+
+  /** Either a real HAProxy or the built-in balancer, as the load generator's way in. */
+  private record Fronting(HaproxyFront haproxy, Balancer builtin) implements AutoCloseable {
+
+    Supplier<List<Endpoint>> endpoints() {
+      return haproxy != null ? haproxy::endpoints : builtin::endpoints;
+    }
+
+    @Override
+    public void close() {
+      if (haproxy != null) {
+        haproxy.close();
+      }
+      if (builtin != null) {
+        builtin.close();
+      }
+    }
+  }
+
+  private Fronting fronting(
+      Simulator sim, DemoOptions.Front front, String name, Supplier<Duration> elapsed)
+      throws InterruptedException {
+    if (front == DemoOptions.Front.BUILTIN) {
+      out.println("balancer: the simulator's own (install haproxy for a real one)");
+      return new Fronting(null, new Balancer(sim.vertx(), sim.cache()::pods, name, 500));
+    }
+    Path binary =
+        Haproxy.binary()
+            .orElseThrow(
+                () -> new IllegalStateException("--front " + front + ": haproxy is not on PATH"));
+    try {
+      HaproxyFront h =
+          HaproxyFront.start(
+              binary,
+              sim.workDir().resolve("haproxy"),
+              sim.client(),
+              NS,
+              name,
+              o.nodes(),
+              DemoOptions.MAX_PEAK,
+              sim.meter(),
+              elapsed,
+              Duration.ofSeconds(30));
+      out.println(
+          "balancer: HAProxy on 127.0.0.1:"
+              + h.endpoints().get(0).port()
+              + " from ConfigMap "
+              + NS
+              + "/"
+              + name
+              + "-frontend"
+              + (front == DemoOptions.Front.HAPROXY
+                  ? ", weights from the agents"
+                  : ", no agent-check"));
+      return new Fronting(h, null);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("HAProxy did not start: " + e.getMessage(), e);
     }
   }
 
@@ -177,8 +278,8 @@ final class DemoRun {
     return false;
   }
 
-  private static String busiest(LoadGenerator load) {
-    return load.stats().perNode().entrySet().stream()
+  private static String busiest(Map<String, Integer> perNode) {
+    return perNode.entrySet().stream()
         .max(Map.Entry.comparingByValue())
         .map(Map.Entry::getKey)
         .orElse(null);
@@ -200,6 +301,7 @@ final class DemoRun {
       Simulator sim,
       PiServerPool pool,
       LoadGenerator load,
+      Map<String, Integer> perNode,
       Duration t,
       long requests,
       String story,
@@ -219,7 +321,7 @@ final class DemoRun {
               sim.thermal().model(n.name()).profile().label()
                   + (sim.thermal().model(n.name()).extraAmbient() > 0 ? "!" : ""),
               s == null || s.getPhase() == null ? "-" : s.getPhase().name(),
-              stats.perNode().getOrDefault(n.name(), 0),
+              perNode.getOrDefault(n.name(), 0),
               sim.thermal().requestsPerSecond(n.name()),
               sim.thermal().model(n.name()).celsius(),
               s == null || s.getSysctls() == null ? "-" : s.getSysctls().name()));
@@ -239,7 +341,7 @@ final class DemoRun {
         story);
   }
 
-  private void track(PiServerPool pool, Duration t, int open) {
+  private void track(PiServerPool pool, Duration t, int open, HaproxyFront haproxy) {
     if (pool == null || pool.getStatus() == null) {
       return;
     }
@@ -252,6 +354,9 @@ final class DemoRun {
       if (hotNow && !hotBefore) {
         summary.drained(
             t, n.getName(), n.getTemperatureCelsius() == null ? 0 : n.getTemperatureCelsius());
+        if (haproxy != null) {
+          haproxy.drained(n.getName(), t);
+        }
       }
       if (n.getPhase() == NodeStatus.Phase.Unreachable
           && before != NodeStatus.Phase.Unreachable
