@@ -9,10 +9,7 @@ import io.pipool.operator.config.OperatorConfig;
 import io.pipool.simulator.PoolTuning;
 import io.pipool.simulator.Simulator;
 import io.pipool.simulator.SimulatorConfig;
-import io.pipool.simulator.haproxy.Haproxy;
 import io.pipool.simulator.haproxy.HaproxyFront;
-import io.pipool.simulator.load.Balancer;
-import io.pipool.simulator.load.Endpoint;
 import io.pipool.simulator.load.LoadGenerator;
 import io.pipool.simulator.load.LoadProfile;
 import io.pipool.simulator.node.FreePorts;
@@ -102,7 +99,7 @@ final class DemoRun {
       admin = free.get(1);
     }
     int window = o.scaleDownWindowSeconds();
-    DemoOptions.Front front = front();
+    DemoOptions.Front front = Fronting.resolve(o.front());
     // HAProxy pools its connections to the nodes, so the agents count far fewer connections than
     // the clients hold and the pool would not scale up on them: keep all but one node serving,
     // so the weights have somewhere to steer load and a standby node can replace a drained one.
@@ -133,7 +130,7 @@ final class DemoRun {
     boolean ansi = !o.plain() && System.console() != null;
     long start = System.nanoTime();
     Supplier<Duration> clockElapsed = () -> Duration.ofNanos(System.nanoTime() - start);
-    try (Fronting fronting = fronting(sim, front, name, clockElapsed);
+    try (Fronting fronting = Fronting.open(sim, front, name, o.nodes(), NS, clockElapsed, out);
         LoadGenerator load =
             new LoadGenerator(
                 sim.vertx(),
@@ -182,79 +179,11 @@ final class DemoRun {
       var stats = load.stats();
       String restore = deletePool(sim, name);
       out.print(summary.render(stats.errors(), stats.shed(), restore));
-      out.print(tally.render(heated, drainCelsius, front(), summary.drains().size(), stats.shed()));
+      out.print(tally.render(heated, drainCelsius, front, summary.drains().size(), stats.shed()));
       if (fronting.haproxy() != null) {
         out.print(fronting.haproxy().report(heated));
       }
       return summary.problems().isEmpty() ? 0 : 1;
-    }
-  }
-
-  /** The balancer asked for, or HAProxy when it is on PATH and none was asked for. */
-  private DemoOptions.Front front() {
-    return switch (o.front()) {
-      case AUTO ->
-          Haproxy.binary().isPresent() ? DemoOptions.Front.HAPROXY : DemoOptions.Front.BUILTIN;
-      default -> o.front();
-    };
-  }
-
-  /** Either a real HAProxy or the built-in balancer, as the load generator's way in. */
-  private record Fronting(HaproxyFront haproxy, Balancer builtin) implements AutoCloseable {
-
-    Supplier<List<Endpoint>> endpoints() {
-      return haproxy != null ? haproxy::endpoints : builtin::endpoints;
-    }
-
-    @Override
-    public void close() {
-      if (haproxy != null) {
-        haproxy.close();
-      }
-      if (builtin != null) {
-        builtin.close();
-      }
-    }
-  }
-
-  private Fronting fronting(
-      Simulator sim, DemoOptions.Front front, String name, Supplier<Duration> elapsed)
-      throws InterruptedException {
-    if (front == DemoOptions.Front.BUILTIN) {
-      out.println("balancer: the simulator's own (install haproxy for a real one)");
-      return new Fronting(null, new Balancer(sim.vertx(), sim.cache()::pods, name, 500));
-    }
-    Path binary =
-        Haproxy.binary()
-            .orElseThrow(
-                () -> new IllegalStateException("--front " + front + ": haproxy is not on PATH"));
-    try {
-      HaproxyFront h =
-          HaproxyFront.start(
-              binary,
-              sim.workDir().resolve("haproxy"),
-              sim.client(),
-              NS,
-              name,
-              o.nodes(),
-              DemoOptions.MAX_PEAK,
-              sim.meter(),
-              elapsed,
-              Duration.ofSeconds(30));
-      out.println(
-          "balancer: HAProxy on 127.0.0.1:"
-              + h.endpoints().get(0).port()
-              + " from ConfigMap "
-              + NS
-              + "/"
-              + name
-              + "-frontend"
-              + (front == DemoOptions.Front.HAPROXY
-                  ? ", weights from the agents"
-                  : ", no agent-check"));
-      return new Fronting(h, null);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("HAProxy did not start: " + e.getMessage(), e);
     }
   }
 
