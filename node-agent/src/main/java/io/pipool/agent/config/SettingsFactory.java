@@ -50,6 +50,13 @@ public final class SettingsFactory {
     if (port != 0 && port == adminPort) {
       problems.add("server.adminPort: must differ from server.port (" + port + ")");
     }
+    Integer agentCheck = s.agentCheckPort();
+    if (agentCheck != null && agentCheck != 0 && (agentCheck == port || agentCheck == adminPort)) {
+      problems.add(
+          "server.agentCheckPort: must differ from server.port and server.adminPort ("
+              + agentCheck
+              + ")");
+    }
     URI upstream = mode == AgentSettings.Mode.Proxy ? upstream(problems, s.upstream()) : null;
     Path cert = path(s.tlsCertFile());
     Path key = path(s.tlsKeyFile());
