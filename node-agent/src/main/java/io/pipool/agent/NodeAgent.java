@@ -1,6 +1,7 @@
 package io.pipool.agent;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pipool.agent.balancer.AgentCheckVerticle;
 import io.pipool.agent.config.AgentSettings;
 import io.pipool.agent.kube.PodLabelWatcher;
 import io.pipool.agent.server.AdminVerticle;
@@ -50,6 +51,7 @@ public final class NodeAgent {
   private PodLabelWatcher watcher;
   private int trafficPort;
   private int adminPort;
+  private int agentCheckPort = -1;
   private Future<Void> stopping;
 
   private NodeAgent(Vertx vertx, AgentSettings settings, AgentState state) {
@@ -111,7 +113,8 @@ public final class NodeAgent {
                             return agent
                                 .deploy(admin)
                                 .onSuccess(x -> agent.adminPort = admin.actualPort());
-                          });
+                          })
+                      .compose(v -> agent.deployAgentCheck());
               return up.compose(
                       v -> {
                         if (watch) {
@@ -179,6 +182,15 @@ public final class NodeAgent {
             });
   }
 
+  /** HAProxy's agent check, when the pool sets a port for it. */
+  private Future<Void> deployAgentCheck() {
+    if (!settings.server().agentCheck()) {
+      return Future.succeededFuture();
+    }
+    AgentCheckVerticle check = AgentCheckVerticle.forAgent(settings, state);
+    return deploy(check).onSuccess(x -> agentCheckPort = check.actualPort());
+  }
+
   private Future<Void> deploy(io.vertx.core.Verticle verticle) {
     return vertx
         .deployVerticle(verticle)
@@ -243,6 +255,11 @@ public final class NodeAgent {
   /** The admin port actually bound. */
   public int adminPort() {
     return adminPort;
+  }
+
+  /** The agent-check port actually bound, -1 when agent checks are off. */
+  public int agentCheckPort() {
+    return agentCheckPort;
   }
 
   /** The agent's live state (read it; the agent changes it). */

@@ -155,8 +155,9 @@ class AgentImageIT {
 
     Podman.Run apply =
         step(pod, container(pod.getInitContainers(), DaemonSetModel.INIT_CONTAINER), server);
-    assertThat(apply.exit()).as(apply.output()).isEqualTo(1);
-    assertThat(apply.output()).contains("sysctl kernel.pid_max is not allowed");
+    // exit 2: a refused configuration, as for every bad configuration
+    assertThat(apply.exit()).as(apply.output()).isEqualTo(2);
+    assertThat(apply.output()).contains("kernel.pid_max").contains("is not allowed");
     assertThat(netnsValues(pid, List.of("net.core.somaxconn")))
         .containsEntry("net.core.somaxconn", NODE_SOMAXCONN);
     assertThat(stateDir().resolve("sysctl-originals.json")).doesNotExist();

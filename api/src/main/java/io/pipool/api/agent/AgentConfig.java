@@ -52,6 +52,7 @@ public record AgentConfig(
    * @param tlsCertFile PEM certificate; TLS is on when this and tlsKeyFile are set
    * @param tlsKeyFile PEM private key
    * @param eventLoops event-loop threads (number of cores)
+   * @param agentCheckPort HAProxy agent-check port; absent: off (0: any free port)
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Server(
@@ -70,7 +71,8 @@ public record AgentConfig(
       Integer headerTimeoutSeconds,
       String tlsCertFile,
       String tlsKeyFile,
-      Integer eventLoops) {}
+      Integer eventLoops,
+      Integer agentCheckPort) {}
 
   /**
    * Kernel tuning.

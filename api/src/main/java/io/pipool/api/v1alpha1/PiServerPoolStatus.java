@@ -40,6 +40,12 @@ public class PiServerPoolStatus {
   private String lastScaleTime;
 
   @JsonPropertyDescription(
+      "Name of the ConfigMap (in the pool's namespace) holding a ready-to-use HAProxy backend"
+          + " (haproxy.cfg, with agent checks when spec.server.agentCheckPort is set) and nginx"
+          + " upstream (nginx.conf) listing every pool node, for a balancer outside Kubernetes.")
+  private String frontendConfigMap;
+
+  @JsonPropertyDescription(
       "The autoscaler's recent recommendations, kept so that stabilization windows survive an"
           + " operator restart.")
   private List<Recommendation> recommendations = new ArrayList<>();
@@ -108,6 +114,14 @@ public class PiServerPoolStatus {
 
   public void setLastScaleTime(String lastScaleTime) {
     this.lastScaleTime = lastScaleTime;
+  }
+
+  public String getFrontendConfigMap() {
+    return frontendConfigMap;
+  }
+
+  public void setFrontendConfigMap(String frontendConfigMap) {
+    this.frontendConfigMap = frontendConfigMap;
   }
 
   public List<Recommendation> getRecommendations() {

@@ -98,6 +98,15 @@ public class ServerSpec {
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
   private String tlsSecret;
 
+  @JsonPropertyDescription(
+      "Port on which the agent speaks HAProxy's agent-check protocol: every connection gets one"
+          + " line (for example 'up ready 60%', 'up drain', 'down') with a weight that falls as the"
+          + " node nears thermal.drainCelsius or maxConnections, then is closed. Unset: off. The"
+          + " operator's <pool>-frontend ConfigMap points HAProxy's agent-port here.")
+  @Min(1)
+  @Max(65535)
+  private Integer agentCheckPort;
+
   public Integer getPort() {
     return port;
   }
@@ -184,5 +193,13 @@ public class ServerSpec {
 
   public void setTlsSecret(String tlsSecret) {
     this.tlsSecret = tlsSecret;
+  }
+
+  public Integer getAgentCheckPort() {
+    return agentCheckPort;
+  }
+
+  public void setAgentCheckPort(Integer agentCheckPort) {
+    this.agentCheckPort = agentCheckPort;
   }
 }

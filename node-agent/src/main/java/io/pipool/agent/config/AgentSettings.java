@@ -61,6 +61,8 @@ public record AgentSettings(
    * @param tlsCertFile PEM certificate, null without TLS
    * @param tlsKeyFile PEM key, null without TLS
    * @param eventLoops traffic event loops (verticle instances)
+   * @param agentCheckPort HAProxy agent-check port, {@link #AGENT_CHECK_OFF} when off (0: any free
+   *     port)
    */
   public record Server(
       String host,
@@ -78,7 +80,16 @@ public record AgentSettings(
       int headerTimeoutSeconds,
       Path tlsCertFile,
       Path tlsKeyFile,
-      int eventLoops) {
+      int eventLoops,
+      int agentCheckPort) {
+
+    /** The agent-check port value that means: no agent-check listener. */
+    public static final int AGENT_CHECK_OFF = -1;
+
+    /** True when the agent-check listener should run. */
+    public boolean agentCheck() {
+      return agentCheckPort != AGENT_CHECK_OFF;
+    }
 
     /** True when a certificate and key are configured. */
     public boolean tls() {
@@ -137,7 +148,8 @@ public record AgentSettings(
             s.headerTimeoutSeconds,
             s.tlsCertFile,
             s.tlsKeyFile,
-            s.eventLoops));
+            s.eventLoops,
+            s.agentCheckPort));
   }
 
   /** The same settings with other server settings. */

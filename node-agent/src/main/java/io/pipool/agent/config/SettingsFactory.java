@@ -57,6 +57,13 @@ public final class SettingsFactory {
     if (port != 0 && port == adminPort) {
       problems.add("server.adminPort: must differ from server.port (" + port + ")");
     }
+    Integer agentCheck = s.agentCheckPort();
+    if (agentCheck != null && agentCheck != 0 && (agentCheck == port || agentCheck == adminPort)) {
+      problems.add(
+          "server.agentCheckPort: must differ from server.port and server.adminPort ("
+              + agentCheck
+              + ")");
+    }
     URI upstream = mode == AgentSettings.Mode.Proxy ? upstream(problems, s.upstream()) : null;
     Path cert = path(s.tlsCertFile());
     Path key = path(s.tlsKeyFile());
@@ -82,7 +89,10 @@ public final class SettingsFactory {
             range(problems, "server.headerTimeoutSeconds", s.headerTimeoutSeconds(), 10, 1, 3600),
             cert,
             key,
-            range(problems, "server.eventLoops", s.eventLoops(), cpus, 1, 256));
+            range(problems, "server.eventLoops", s.eventLoops(), cpus, 1, 256),
+            s.agentCheckPort() == null
+                ? AgentSettings.Server.AGENT_CHECK_OFF
+                : range(problems, "server.agentCheckPort", s.agentCheckPort(), 0, 0, 65535));
 
     Map<String, String> values = new LinkedHashMap<>();
     if (y.values() == null) {
@@ -157,7 +167,7 @@ public final class SettingsFactory {
   private static AgentConfig.Server emptyServer() {
     return new AgentConfig.Server(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null);
+        null, null);
   }
 
   private static <E extends Enum<E>> E choice(

@@ -101,6 +101,10 @@ class SettingsFactoryTest {
         Arguments.of(Map.of("PIPOOL_SERVER_PORT", "-1"), "server.port", "0 to 65535"),
         Arguments.of(Map.of("PIPOOL_SERVER_PORT", "http"), "PIPOOL_SERVER_PORT", "not a valid"),
         Arguments.of(Map.of("PIPOOL_SERVER_ADMINPORT", "8080"), "server.adminPort", "differ"),
+        Arguments.of(
+            Map.of("PIPOOL_SERVER_AGENTCHECKPORT", "9090"), "server.agentCheckPort", "differ"),
+        Arguments.of(
+            Map.of("PIPOOL_SERVER_AGENTCHECKPORT", "70000"), "server.agentCheckPort", "65535"),
         Arguments.of(Map.of("PIPOOL_SERVER_MAXCONNECTIONS", "0"), "server.maxConnections", "1 to"),
         Arguments.of(Map.of("PIPOOL_SERVER_MODE", "Proxy"), "server.upstream", "required"),
         Arguments.of(

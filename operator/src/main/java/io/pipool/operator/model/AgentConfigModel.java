@@ -58,7 +58,8 @@ public final class AgentConfigModel {
             null,
             tls ? TLS_DIR + "/tls.crt" : null,
             tls ? TLS_DIR + "/tls.key" : null,
-            null);
+            null,
+            s.getAgentCheckPort());
     AgentConfig.Sysctls sysctls =
         new AgentConfig.Sysctls(
             HOST_PROC_SYS,

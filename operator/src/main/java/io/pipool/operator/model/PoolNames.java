@@ -37,6 +37,11 @@ public final class PoolNames {
     return pool.getMetadata().getName() + "-agent";
   }
 
+  /** The front-end ConfigMap (HAProxy backend, nginx upstream): {@code <pool>-frontend}. */
+  public static String frontend(PiServerPool pool) {
+    return pool.getMetadata().getName() + "-frontend";
+  }
+
   /** Service name: the pool's own name. */
   public static String service(PiServerPool pool) {
     return pool.getMetadata().getName();

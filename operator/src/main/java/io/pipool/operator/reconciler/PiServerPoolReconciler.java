@@ -25,6 +25,7 @@ import io.pipool.operator.autoscale.AgentPods;
 import io.pipool.operator.config.OperatorConfig;
 import io.pipool.operator.metrics.OperatorMetrics;
 import io.pipool.operator.model.DesiredState;
+import io.pipool.operator.model.FrontendModel;
 import io.pipool.operator.model.PoolNames;
 import io.pipool.operator.status.Conditions;
 import io.pipool.operator.status.StatusComposer;
@@ -134,7 +135,22 @@ public final class PiServerPoolReconciler
     Map<String, Pod> pods = AgentPods.byNode(context.getSecondaryResources(Pod.class));
     DaemonSet daemonSet = context.getSecondaryResource(DaemonSet.class).orElse(null);
     ServingPass.Outcome outcome = serving.run(pool, pods, daemonSet, mem, now);
+    apply(pool, DesiredState.stamp(FrontendModel.configMap(pool, frontendNodes(pods))), context);
+    outcome.status().setFrontendConfigMap(PoolNames.frontend(pool));
     return finish(pool, context, current, outcome.status(), outcome.nextPoll());
+  }
+
+  /** The pool's nodes as a balancer reaches them: running agents with an address. */
+  private static List<FrontendModel.Node> frontendNodes(Map<String, Pod> pods) {
+    return pods.entrySet().stream()
+        .filter(e -> AgentPods.running(e.getValue()))
+        .map(
+            e ->
+                new FrontendModel.Node(
+                    e.getKey(),
+                    e.getValue().getStatus().getPodIP(),
+                    AgentPods.serving(e.getValue())))
+        .toList();
   }
 
   /** A failed reconcile shows as Ready=False with the error, written only when it is news. */

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pipool.operator.model.DesiredState;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,7 +37,15 @@ final class ResourceApplier {
    */
   <T extends HasMetadata> Result<T> apply(T desired, T actual) {
     if (actual == null) {
-      return new Result<>(Outcome.CREATED, client.resource(desired).create());
+      try {
+        return new Result<>(Outcome.CREATED, client.resource(desired).create());
+      } catch (KubernetesClientException e) {
+        // the informer had not seen it yet: compare with the stored object instead
+        actual = e.getCode() == 409 ? client.resource(desired).get() : null;
+        if (actual == null) {
+          throw e;
+        }
+      }
     }
     if (Objects.equals(DesiredState.hashOf(actual), DesiredState.hashOf(desired))) {
       return new Result<>(Outcome.UNCHANGED, actual);

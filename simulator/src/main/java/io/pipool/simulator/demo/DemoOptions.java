@@ -25,6 +25,7 @@ import java.util.Map;
  *     API server accepts for Service endpoints (agents run as processes inside it)
  * @param plain print a line per second instead of redrawing the screen
  * @param help print the usage and exit
+ * @param front what balances the load over the nodes
  */
 public record DemoOptions(
     int nodes,
@@ -41,7 +42,20 @@ public record DemoOptions(
     Path kubeconfigOut,
     boolean netns,
     boolean plain,
-    boolean help) {
+    boolean help,
+    Front front) {
+
+  /** What stands between the load generator and the nodes. */
+  public enum Front {
+    /** HAProxy with agent-check weights when haproxy is on PATH, else the built-in balancer. */
+    AUTO,
+    /** HAProxy from the operator's front-end ConfigMap, weights from the agents. */
+    HAPROXY,
+    /** The same HAProxy without agent checks (the pool sets no agentCheckPort). */
+    HAPROXY_UNWEIGHTED,
+    /** The simulator's own balancer: the serving pods whose /readyz answers 200. */
+    BUILTIN
+  }
 
   /** The most connections the demo opens: each costs two file descriptors in this process. */
   public static final int MAX_PEAK = 8000;
@@ -80,6 +94,9 @@ public record DemoOptions(
                              where to write a kubeconfig for kubectl against the embedded
                              API server (default: kubectl.kubeconfig in the demo's work
                              folder; the demo prints the path at start)
+        --front F            what balances the load: auto (default: haproxy when it is on
+                             PATH, else builtin), haproxy (weights from the agents'
+                             agent-check), haproxy-unweighted (no agent-check), builtin
         --plain              print one status line per second instead of redrawing
         --help               this text
 
@@ -108,6 +125,7 @@ public record DemoOptions(
     boolean netns = false;
     boolean plain = false;
     boolean help = false;
+    Front front = Front.AUTO;
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
@@ -129,6 +147,7 @@ public record DemoOptions(
         case "--kubeconfig" -> kubeconfig = Path.of(value.get());
         case "--agent-jar" -> agentJar = Path.of(value.get());
         case "--kubeconfig-out" -> kubeconfigOut = Path.of(value.get());
+        case "--front" -> front = front(value.get());
         default ->
             throw new IllegalArgumentException(
                 "unknown option \"" + a + "\"; run bin/demo --help for the options");
@@ -161,7 +180,21 @@ public record DemoOptions(
         kubeconfigOut,
         netns,
         plain,
-        help);
+        help,
+        front);
+  }
+
+  private static Front front(String v) {
+    for (Front f : Front.values()) {
+      if (f.name().replace('_', '-').equalsIgnoreCase(v.trim())) {
+        return f;
+      }
+    }
+    throw new IllegalArgumentException(
+        "--front: \""
+            + v
+            + "\" is not allowed; allowed are auto, haproxy, haproxy-unweighted,"
+            + " builtin");
   }
 
   /** The load profile: explicit, or ramp to the peak, hold, and fall to a tenth. */

@@ -9,7 +9,7 @@ import io.pipool.operator.config.OperatorConfig;
 import io.pipool.simulator.PoolTuning;
 import io.pipool.simulator.Simulator;
 import io.pipool.simulator.SimulatorConfig;
-import io.pipool.simulator.load.Balancer;
+import io.pipool.simulator.haproxy.HaproxyFront;
 import io.pipool.simulator.load.LoadGenerator;
 import io.pipool.simulator.load.LoadProfile;
 import io.pipool.simulator.node.FreePorts;
@@ -25,6 +25,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** The demo's story: cluster and operator up, pool applied, load and heat, summary. */
 final class DemoRun {
@@ -39,6 +40,8 @@ final class DemoRun {
   private final Clock clock = Clock.systemUTC();
   private final Summary summary = new Summary();
   private final Map<String, NodeStatus.Phase> lastPhase = new HashMap<>();
+  private final ThermalTally tally = new ThermalTally();
+  private double drainCelsius = 75;
 
   DemoRun(DemoOptions options, PrintStream out) {
     this.o = options;
@@ -103,7 +106,24 @@ final class DemoRun {
       admin = free.get(1);
     }
     int window = o.scaleDownWindowSeconds();
-    new PoolTuning(port, admin, o.pollSeconds(), o.target(), window, 1, o.nodes()).apply(pool);
+    DemoOptions.Front front = Fronting.resolve(o.front());
+    // HAProxy pools its connections to the nodes, so the agents count far fewer connections than
+    // the clients hold and the pool would not scale up on them: keep all but one node serving,
+    // so the weights have somewhere to steer load and a standby node can replace a drained one.
+    int min = front == DemoOptions.Front.BUILTIN ? 1 : Math.max(1, o.nodes() - 1);
+    new PoolTuning(port, admin, o.pollSeconds(), o.target(), window, min, o.nodes()).apply(pool);
+    if (front == DemoOptions.Front.HAPROXY) {
+      int agentCheck =
+          pool.getSpec().getServer().getAgentCheckPort() == null
+              ? 9101
+              : pool.getSpec().getServer().getAgentCheckPort();
+      if (!FreePorts.freeEverywhere(addresses, agentCheck)) {
+        agentCheck = FreePorts.pick(addresses, 1).get(0);
+      }
+      pool.getSpec().getServer().setAgentCheckPort(agentCheck);
+    } else {
+      pool.getSpec().getServer().setAgentCheckPort(null);
+    }
     pool.getMetadata().setNamespace(NS);
     client.resource(pool).create();
     String name = pool.getMetadata().getName();
@@ -123,24 +143,28 @@ final class DemoRun {
           "the agents did not all become ready within " + readyTimeout().toSeconds() + " s");
       return 1;
     }
+    drainCelsius = pool.getSpec().getThermal().getDrainCelsius();
     LoadProfile profile = o.loadProfile();
     boolean ansi = !o.plain() && System.console() != null;
-    try (Balancer balancer = new Balancer(sim.vertx(), sim.cache()::pods, name, 500);
+    long start = System.nanoTime();
+    Supplier<Duration> clockElapsed = () -> Duration.ofNanos(System.nanoTime() - start);
+    try (Fronting fronting = Fronting.open(sim, front, name, o.nodes(), NS, clockElapsed, out);
         LoadGenerator load =
             new LoadGenerator(
                 sim.vertx(),
                 new LoadGenerator.Settings(DemoOptions.MAX_PEAK, 1000, 60),
                 sim.meter(),
-                balancer::endpoints)) {
-      long start = System.nanoTime();
+                fronting.endpoints())) {
+      Supplier<Map<String, Integer>> perNode =
+          fronting.haproxy() != null ? fronting.haproxy()::perNode : () -> load.stats().perNode();
       String heated = null;
       long lastRequests = 0;
       Duration elapsed = Duration.ZERO;
       while (elapsed.compareTo(o.duration()) < 0) {
-        elapsed = Duration.ofNanos(System.nanoTime() - start);
+        elapsed = clockElapsed.get();
         load.target(profile.connectionsAt(elapsed));
         if (heated == null && elapsed.compareTo(o.heatAt()) >= 0) {
-          heated = busiest(load);
+          heated = busiest(perNode.get());
           if (heated != null) {
             sim.thermal().model(heated).setExtraAmbient(30);
           }
@@ -162,12 +186,14 @@ final class DemoRun {
                 now,
                 endpoints == null ? null : endpoints.size(),
                 load,
+                perNode.get(),
                 elapsed,
                 stats.requests() - lastRequests,
                 story(elapsed, heated),
                 name);
         lastRequests = stats.requests();
-        track(now, elapsed, stats.open());
+        track(now, elapsed, stats.open(), fronting.haproxy());
+        tally.second(sim, heated, drainCelsius);
         out.print(ansi ? LiveView.screen(frame, true) : LiveView.line(frame) + "\n");
         out.flush();
         Thread.sleep(1000);
@@ -176,6 +202,10 @@ final class DemoRun {
       var stats = load.stats();
       String restore = deletePool(sim, name);
       out.print(summary.render(stats.errors(), stats.shed(), restore));
+      out.print(tally.render(heated, drainCelsius, front, summary.drains().size(), stats.shed()));
+      if (fronting.haproxy() != null) {
+        out.print(fronting.haproxy().report(heated));
+      }
       return summary.problems().isEmpty() ? 0 : 1;
     }
   }
@@ -206,8 +236,8 @@ final class DemoRun {
         : READY_TIMEOUT.plus(READY_TIMEOUT_PER_AGENT_PROCESS.multipliedBy(o.nodes()));
   }
 
-  private static String busiest(LoadGenerator load) {
-    return load.stats().perNode().entrySet().stream()
+  private static String busiest(Map<String, Integer> perNode) {
+    return perNode.entrySet().stream()
         .max(Map.Entry.comparingByValue())
         .map(Map.Entry::getKey)
         .orElse(null);
@@ -230,6 +260,7 @@ final class DemoRun {
       PiServerPool pool,
       Integer endpoints,
       LoadGenerator load,
+      Map<String, Integer> perNode,
       Duration t,
       long requests,
       String story,
@@ -249,7 +280,7 @@ final class DemoRun {
               sim.thermal().model(n.name()).profile().label()
                   + (sim.thermal().model(n.name()).extraAmbient() > 0 ? "!" : ""),
               s == null || s.getPhase() == null ? "-" : s.getPhase().name(),
-              stats.perNode().getOrDefault(n.name(), 0),
+              perNode.getOrDefault(n.name(), 0),
               sim.thermal().requestsPerSecond(n.name()),
               sim.thermal().model(n.name()).celsius(),
               s == null || s.getSysctls() == null ? "-" : s.getSysctls().name()));
@@ -274,7 +305,7 @@ final class DemoRun {
     return pool == null || pool.getStatus() == null ? null : pool.getStatus().getReplicas();
   }
 
-  private void track(PiServerPool pool, Duration t, int open) {
+  private void track(PiServerPool pool, Duration t, int open, HaproxyFront haproxy) {
     if (pool == null || pool.getStatus() == null) {
       return;
     }
@@ -287,6 +318,9 @@ final class DemoRun {
       if (hotNow && !hotBefore) {
         summary.drained(
             t, n.getName(), n.getTemperatureCelsius() == null ? 0 : n.getTemperatureCelsius());
+        if (haproxy != null) {
+          haproxy.drained(n.getName(), t);
+        }
       }
       if (n.getPhase() == NodeStatus.Phase.Unreachable
           && before != NodeStatus.Phase.Unreachable

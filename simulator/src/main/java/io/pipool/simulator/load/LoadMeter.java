@@ -18,6 +18,11 @@ public final class LoadMeter {
     requests.computeIfAbsent(address, a -> new LongAdder()).increment();
   }
 
+  /** {@code n} completed requests to {@code address} (counted by a balancer in front). */
+  public void requests(String address, long n) {
+    requests.computeIfAbsent(address, a -> new LongAdder()).add(n);
+  }
+
   /** Requests to {@code address} since the previous call for it. */
   public long takeSinceLast(String address) {
     LongAdder a = requests.get(address);
