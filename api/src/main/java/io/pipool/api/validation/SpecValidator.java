@@ -110,15 +110,25 @@ public final class SpecValidator {
     if (values == null) {
       return;
     }
+    if (values.size() > SysctlRules.MAX_VALUES) {
+      addShown(
+          "spec.sysctls.values",
+          values.size() + " entries",
+          "at most " + SysctlRules.MAX_VALUES + " sysctls");
+    }
     values.forEach(
-        (name, value) ->
-            SysctlRules.check(name, value)
-                .ifPresent(
-                    problem ->
-                        add(
-                            "spec.sysctls.values[" + name + "]",
-                            value,
-                            problem.substring(problem.indexOf(':') + 2))));
+        (name, value) -> {
+          if (!SysctlRules.allowed(name)) {
+            // blame the name, not its value
+            addShown(
+                "spec.sysctls.values",
+                "name " + Printable.quote(name),
+                SysctlRules.ALLOWED + " (kernel.*, vm.* and other sysctls are refused)");
+          } else {
+            SysctlRules.valueProblem(name, value)
+                .ifPresent(allowed -> add("spec.sysctls.values[" + name + "]", value, allowed));
+          }
+        });
   }
 
   private void checkThermal(ThermalSpec t) {
@@ -230,7 +240,12 @@ public final class SpecValidator {
     String shown =
         value == null
             ? "(unset)"
-            : value instanceof String ? "\"" + value + "\"" : String.valueOf(value);
-    out.add(new Violation(path, shown, allowed));
+            : value instanceof String text ? Printable.quote(text) : String.valueOf(value);
+    addShown(path, shown, allowed);
+  }
+
+  /** {@code shown} is already fit to print. */
+  private void addShown(String path, String shown, String allowed) {
+    out.add(new Violation(Printable.escape(path), shown, allowed));
   }
 }
