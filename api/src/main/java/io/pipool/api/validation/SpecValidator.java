@@ -12,7 +12,9 @@ import io.pipool.api.v1alpha1.ThermalSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Semantic validation of a PiServerPool spec, in code, because the operator cannot count on every
@@ -46,7 +48,12 @@ public final class SpecValidator {
     v.checkAutoscaling(
         spec.getAutoscaling() == null ? new AutoscalingSpec() : spec.getAutoscaling());
     v.checkService(spec.getService() == null ? new ServiceSpec() : spec.getService());
-    return List.copyOf(v.out);
+    // a value that could not be read is reported as written, not as the default that replaced it
+    List<Violation> unread = spec.getParseViolations();
+    Set<String> unreadPaths = unread.stream().map(Violation::path).collect(Collectors.toSet());
+    List<Violation> all = new ArrayList<>(unread);
+    v.out.stream().filter(x -> !unreadPaths.contains(x.path())).forEach(all::add);
+    return List.copyOf(all);
   }
 
   private void checkTopLevel(PiServerPoolSpec spec) {
