@@ -9,10 +9,19 @@ public final class Printable {
   private Printable() {}
 
   /**
-   * The text with backslashes and control characters escaped Java-style ({@code \n}, {@code
-   * \u0007}).
+   * The text with backslashes and control characters escaped Java-style: a newline becomes
+   * backslash-n, a BEL backslash-u0007.
    */
   public static String escape(String text) {
+    return escape(text, false);
+  }
+
+  /** The text escaped as by {@link #escape(String)}, its quotes too, in double quotes. */
+  public static String quote(String text) {
+    return text == null ? "(unset)" : "\"" + escape(text, true) + "\"";
+  }
+
+  private static String escape(String text, boolean quotes) {
     if (text == null) {
       return "null";
     }
@@ -24,7 +33,7 @@ public final class Printable {
         case '\n' -> out.append("\\n");
         case '\r' -> out.append("\\r");
         case '\t' -> out.append("\\t");
-        case '"' -> out.append("\\\"");
+        case '"' -> out.append(quotes ? "\\\"" : "\"");
         default -> {
           if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
             out.append(String.format("\\u%04x", (int) c));
@@ -35,10 +44,5 @@ public final class Printable {
       }
     }
     return out.toString();
-  }
-
-  /** The text escaped and in double quotes: {@code "a\nb"}. */
-  public static String quote(String text) {
-    return text == null ? "(unset)" : "\"" + escape(text) + "\"";
   }
 }
