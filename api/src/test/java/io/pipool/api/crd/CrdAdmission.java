@@ -1,7 +1,6 @@
 package io.pipool.api.crd;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.ImmutableCollection;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
@@ -27,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
 
 /**
  * What an API server (1.25 or later) would say about a pool's spec at admission, as far as the
@@ -84,8 +82,6 @@ final class CrdAdmission {
           CelStringExtensions.Function.SUBSTRING,
           CelStringExtensions.Function.TRIM,
           CelStringExtensions.Function.UPPER_ASCII);
-  private static final java.util.regex.Pattern FIELD_PATH_STEP =
-      java.util.regex.Pattern.compile("\\.([A-Za-z_][A-Za-z0-9_]*)|\\['([^']*)'\\]");
 
   private final JsonNode specSchema;
   private final Map<JsonNode, List<Compiled>> rulesBySchema = new IdentityHashMap<>();
@@ -125,7 +121,7 @@ final class CrdAdmission {
   /** Everything the API server would refuse in {@code spec} (a copy gets the defaults). */
   List<Refusal> review(JsonNode spec) {
     JsonNode withDefaults = spec.deepCopy();
-    applyDefaults(specSchema, withDefaults);
+    SchemaValues.applyDefaults(specSchema, withDefaults);
     List<Refusal> out = new ArrayList<>();
     visit(specSchema, withDefaults, "spec", out);
     return out;
@@ -162,7 +158,7 @@ final class CrdAdmission {
   }
 
   private Optional<Compiled> compile(Rule rule, JsonNode schema, String path) {
-    if (rule.fieldPath() != null && resolve(schema, rule.fieldPath()) == null) {
+    if (rule.fieldPath() != null && SchemaValues.resolve(schema, rule.fieldPath()) == null) {
       problems.add(rule.id() + ": fieldPath " + rule.fieldPath() + " names no field");
     }
     CelType self = celType(schema, "selfType" + path.replaceAll("[^A-Za-z0-9]", "_"));
@@ -217,41 +213,13 @@ final class CrdAdmission {
     };
   }
 
-  /** The schema a fieldPath leads to from {@code schema}, or null when it names no field. */
-  private static JsonNode resolve(JsonNode schema, String fieldPath) {
-    Matcher m = FIELD_PATH_STEP.matcher(fieldPath);
-    JsonNode at = schema;
-    int end = 0;
-    while (m.find() && m.start() == end) {
-      end = m.end();
-      String name = m.group(1) != null ? m.group(1) : m.group(2);
-      JsonNode next = at.path("properties").path(name);
-      if (next.isMissingNode() && m.group(2) != null) {
-        next = at.path("additionalProperties");
-      }
-      if (next.isMissingNode()) {
-        return null;
-      }
-      at = next;
-    }
-    return end == fieldPath.length() && end > 0 ? at : null;
-  }
-
-  /** Where the API server points: [key] for a map entry. */
-  private static String field(String path, String fieldPath) {
-    if (fieldPath == null) {
-      return path;
-    }
-    return path + fieldPath.replaceAll("\\['([^']*)'\\]", "[$1]");
-  }
-
   private void visit(JsonNode schema, JsonNode value, String path, List<Refusal> out) {
     if (value == null || value.isNull() || value.isMissingNode()) {
       return;
     }
-    checkValue(schema, value, path, out);
+    SchemaValues.check(schema, value, path, out);
     for (Compiled c : rulesBySchema.getOrDefault(schema, List.of())) {
-      evaluate(c, convert(schema, value), path, out);
+      evaluate(c, SchemaValues.celValue(schema, value), path, out);
     }
     if (value.isObject()) {
       value
@@ -279,7 +247,7 @@ final class CrdAdmission {
 
   private static void evaluate(Compiled c, Object self, String path, List<Refusal> out) {
     Rule rule = c.rule();
-    String where = field(path, rule.fieldPath());
+    String where = SchemaValues.field(path, rule.fieldPath());
     try {
       if (Boolean.TRUE.equals(c.check().eval(Map.of("self", self)))) {
         return;
@@ -304,76 +272,6 @@ final class CrdAdmission {
       return text instanceof String s && !s.isBlank() && !s.contains("\n") ? s : fallback;
     } catch (CelEvaluationException e) {
       return fallback;
-    }
-  }
-
-  private static void checkValue(JsonNode schema, JsonNode value, String path, List<Refusal> out) {
-    List<String> said = new ArrayList<>();
-    if (schema.has("enum")) {
-      boolean listed = false;
-      for (JsonNode e : schema.get("enum")) {
-        listed |= e.equals(value);
-      }
-      if (!listed) {
-        said.add("Unsupported value: " + value + ": supported values: " + schema.get("enum"));
-      }
-    }
-    if (value.isTextual()) {
-      String text = value.asText();
-      if (schema.has("maxLength") && text.length() > schema.get("maxLength").asInt()) {
-        said.add("Too long: may not be longer than " + schema.get("maxLength").asInt());
-      }
-      if (schema.has("pattern")
-          && !com.google.re2j.Pattern.compile(schema.get("pattern").asText())
-              .matcher(text)
-              .find()) {
-        said.add(value + " in body should match '" + schema.get("pattern").asText() + "'");
-      }
-    }
-    if (value.isObject()
-        && schema.has("maxProperties")
-        && value.size() > schema.get("maxProperties").asInt()) {
-      said.add(
-          "Too many: "
-              + value.size()
-              + ": must have at most "
-              + schema.get("maxProperties").asInt()
-              + " items");
-    }
-    if (value.isNumber()) {
-      if (schema.has("minimum") && value.asDouble() < schema.get("minimum").asDouble()) {
-        said.add("should be greater than or equal to " + schema.get("minimum"));
-      }
-      if (schema.has("maximum") && value.asDouble() > schema.get("maximum").asDouble()) {
-        said.add("should be less than or equal to " + schema.get("maximum"));
-      }
-    }
-    said.forEach(s -> out.add(new Refusal(path, s, null)));
-  }
-
-  /** Structural defaulting: absent properties with a default get it, then each value is visited. */
-  private static void applyDefaults(JsonNode schema, JsonNode value) {
-    if (value instanceof ObjectNode object) {
-      schema
-          .path("properties")
-          .fields()
-          .forEachRemaining(
-              p -> {
-                if (!object.has(p.getKey()) && p.getValue().has("default")) {
-                  object.set(p.getKey(), p.getValue().get("default").deepCopy());
-                }
-              });
-      object
-          .fields()
-          .forEachRemaining(
-              f -> {
-                JsonNode child = schema.path("properties").path(f.getKey());
-                applyDefaults(
-                    child.isMissingNode() ? schema.path("additionalProperties") : child,
-                    f.getValue());
-              });
-    } else if (value.isArray()) {
-      value.forEach(item -> applyDefaults(schema.path("items"), item));
     }
   }
 
@@ -416,35 +314,5 @@ final class CrdAdmission {
             name, ImmutableSet.copyOf(fields.keySet()), f -> Optional.ofNullable(fields.get(f)));
     structs.put(name, type);
     return type;
-  }
-
-  /** The value as CEL sees it: integers as long, numbers as double (even when written 75). */
-  private static Object convert(JsonNode schema, JsonNode value) {
-    String type = schema.path("type").asText();
-    if (value.isObject()) {
-      Map<String, Object> map = new LinkedHashMap<>();
-      value
-          .fields()
-          .forEachRemaining(
-              f -> {
-                JsonNode child = schema.path("properties").path(f.getKey());
-                JsonNode childSchema =
-                    child.isMissingNode() ? schema.path("additionalProperties") : child;
-                map.put(f.getKey(), convert(childSchema, f.getValue()));
-              });
-      return map;
-    }
-    if (value.isArray()) {
-      List<Object> list = new ArrayList<>();
-      value.forEach(item -> list.add(convert(schema.path("items"), item)));
-      return list;
-    }
-    if (value.isNumber()) {
-      return type.equals("number") ? (Object) value.asDouble() : (Object) value.asLong();
-    }
-    if (value.isBoolean()) {
-      return value.asBoolean();
-    }
-    return value.asText();
   }
 }

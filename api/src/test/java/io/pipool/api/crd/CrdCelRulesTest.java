@@ -222,34 +222,10 @@ class CrdCelRulesTest {
     List<String> unbounded = new java.util.ArrayList<>();
     for (CrdAdmission.Rule rule : admission.rules()) {
       if (rule.rule().matches("(?s).*\\.(all|exists|exists_one|filter|map)\\(.*")) {
-        unbounded(admission.schemaOf(rule), rule.path(), unbounded);
+        SchemaValues.unbounded(admission.schemaOf(rule), rule.path(), unbounded);
       }
     }
     assertThat(unbounded).as("fields without maxProperties, maxItems or maxLength").isEmpty();
-  }
-
-  private static void unbounded(JsonNode schema, String path, List<String> out) {
-    String type = schema.path("type").asText();
-    boolean bounded =
-        switch (type) {
-          case "object" -> !schema.has("additionalProperties") || schema.has("maxProperties");
-          case "array" -> schema.has("maxItems");
-          case "string" -> schema.has("maxLength") || schema.has("enum");
-          default -> true;
-        };
-    if (!bounded) {
-      out.add(path);
-    }
-    schema
-        .path("properties")
-        .fields()
-        .forEachRemaining(f -> unbounded(f.getValue(), path + "." + f.getKey(), out));
-    if (schema.has("additionalProperties")) {
-      unbounded(schema.get("additionalProperties"), path + "[*]", out);
-    }
-    if (schema.has("items")) {
-      unbounded(schema.get("items"), path + "[*]", out);
-    }
   }
 
   private static Pool valid(String name, Object... fieldsAndValues) {
