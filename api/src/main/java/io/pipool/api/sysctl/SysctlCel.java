@@ -62,14 +62,23 @@ public final class SysctlCel {
   /** fieldPath of the fs.nr_open entry. */
   public static final String NR_OPEN_PATH = ".values['" + SysctlRules.NR_OPEN + "']";
 
-  /** fs.nr_open is an integer the kernel accepts. */
+  /* An unsigned integer of at most 19 digits that fits in 64 bits, so int() cannot fail. */
+  private static final String UNSIGNED = ".matches('^[ \\\\t]*[0-9]{1,19}[ \\\\t]*$') && (size(";
+  private static final String FITS = ".trim()) < 19 || ";
+  private static final String MAX_64 = ".trim() <= '9223372036854775807') && int(";
+
+  /** fs.nr_open is an integer the kernel accepts (read as SysctlRules reads it). */
   public static final String NR_OPEN_RANGE =
       NO_VALUES
           + SysctlRules.NR_OPEN
           + NOT_SET
           + "("
           + NR_OPEN
-          + ".matches('^[ \\\\t]*[0-9]{1,10}[ \\\\t]*$') && int("
+          + UNSIGNED
+          + NR_OPEN
+          + FITS
+          + NR_OPEN
+          + MAX_64
           + NR_OPEN
           + ".trim()) >= "
           + SysctlRules.MIN_FILES
@@ -90,18 +99,18 @@ public final class SysctlCel {
   /** fieldPath of the fs.file-max entry. */
   public static final String FILE_MAX_PATH = ".values['" + SysctlRules.FILE_MAX + "']";
 
-  /** fs.file-max is an integer from 1024 that fits in 64 bits (checked before int()). */
+  /** fs.file-max is an integer from 1024 that fits in 64 bits. */
   public static final String FILE_MAX_RANGE =
       NO_VALUES
           + SysctlRules.FILE_MAX
           + NOT_SET
           + "("
           + FILE_MAX
-          + ".matches('^[ \\\\t]*[0-9]{1,19}[ \\\\t]*$') && (size("
+          + UNSIGNED
           + FILE_MAX
-          + ".trim()) < 19 || "
+          + FITS
           + FILE_MAX
-          + ".trim() <= '9223372036854775807') && int("
+          + MAX_64
           + FILE_MAX
           + ".trim()) >= "
           + SysctlRules.MIN_FILES

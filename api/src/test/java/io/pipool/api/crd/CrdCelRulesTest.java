@@ -103,6 +103,7 @@ class CrdCelRulesTest {
                     "fs.nr_open", "1048576",
                     "fs.file-max", "9223372036854775807"))),
         validSysctl("port range with a tab", SysctlRules.PORT_RANGE, "1024\t65535"),
+        validSysctl("fs.nr_open with leading zeros", SysctlRules.NR_OPEN, "000000000001048576"),
         validSysctl("port range with extra spaces", SysctlRules.PORT_RANGE, " 1024  65535 "),
         refusedName("kernel sysctl", "kernel.panic", "sysctl \"kernel.panic\"" + NAMES_REFUSED),
         refusedName("vm sysctl", "vm.swappiness", "sysctl \"vm.swappiness\"" + NAMES_REFUSED),
