@@ -1,10 +1,13 @@
 package io.pipool.operator;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.Cloner;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.pipool.api.v1alpha1.PiServerPool;
 import io.pipool.autoscale.Autoscaler;
 import io.pipool.autoscale.PoolAutoscaler;
 import io.pipool.operator.config.OperatorConfig;
@@ -61,6 +64,21 @@ public final class PiPoolOperator {
     return start(client, config, clock, autoscaler, PiPoolOperator::stopAfterLostLease);
   }
 
+  /**
+   * The SDK's clone is a JSON round trip, which would drop what {@link
+   * io.pipool.api.validation.SpecReader} could not read (it is never serialized): the reconciler
+   * must still see it to report it.
+   */
+  private static <R extends HasMetadata> R keepParseViolations(R resource, R copy) {
+    if (resource instanceof PiServerPool original
+        && copy instanceof PiServerPool cloned
+        && original.getSpec() != null
+        && cloned.getSpec() != null) {
+      cloned.getSpec().setParseViolations(original.getSpec().getParseViolations());
+    }
+    return copy;
+  }
+
   private static PiPoolOperator start(
       KubernetesClient client,
       OperatorConfig config,
@@ -84,7 +102,15 @@ public final class PiPoolOperator {
                   // the SDK's default of 50 threads each costs a stack and a malloc arena; one
                   // pool reconciles on one thread at a time, so a few serve many pools
                   .withConcurrentReconciliationThreads(RECONCILE_THREADS)
-                  .withConcurrentWorkflowExecutorThreads(RECONCILE_THREADS);
+                  .withConcurrentWorkflowExecutorThreads(RECONCILE_THREADS)
+                  .withResourceCloner(
+                      new Cloner() {
+                        @Override
+                        public <R extends HasMetadata> R clone(R resource) {
+                          return keepParseViolations(
+                              resource, client.getKubernetesSerialization().clone(resource));
+                        }
+                      });
               if (config.leaderElection()) {
                 o.withLeaderElectionConfiguration(
                     leaderElection(config, leaseNamespace(config, client), self, onLostLease));

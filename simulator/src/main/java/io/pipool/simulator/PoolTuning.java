@@ -5,11 +5,13 @@ import io.pipool.api.v1alpha1.AutoscalingSpec;
 import io.pipool.api.v1alpha1.PiServerPool;
 import io.pipool.api.v1alpha1.ScalingPolicy;
 import io.pipool.api.v1alpha1.ScalingRules;
+import io.pipool.api.validation.Violation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Collectors;
 
 /**
  * Changes a pool manifest for a short simulated run: the ports (free ones on this machine), a
@@ -33,13 +35,29 @@ public record PoolTuning(
     Integer minReplicas,
     Integer maxReplicas) {
 
-  /** Reads a PiServerPool manifest. */
+  /**
+   * Reads a PiServerPool manifest.
+   *
+   * @throws IllegalArgumentException when a value has the wrong type or is outside an enum (the
+   *     message names the spec path and the allowed values); writing such a pool would replace the
+   *     value with its default
+   */
   public static PiServerPool read(Path manifest) {
+    PiServerPool pool;
     try (InputStream in = Files.newInputStream(manifest)) {
-      return Serialization.unmarshal(in, PiServerPool.class);
+      pool = Serialization.unmarshal(in, PiServerPool.class);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read pool manifest " + manifest, e);
     }
+    if (pool.getSpec() != null && !pool.getSpec().getParseViolations().isEmpty()) {
+      throw new IllegalArgumentException(
+          manifest
+              + ": "
+              + pool.getSpec().getParseViolations().stream()
+                  .map(Violation::message)
+                  .collect(Collectors.joining("; ")));
+    }
+    return pool;
   }
 
   /** Applies the tuning to {@code pool} (in place) and returns it. */

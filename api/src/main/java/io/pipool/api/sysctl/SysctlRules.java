@@ -1,6 +1,7 @@
 package io.pipool.api.sysctl;
 
 import io.pipool.api.v1alpha1.SysctlSpec;
+import io.pipool.api.validation.Printable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -29,64 +30,120 @@ public final class SysctlRules {
       "net.core.*, net.ipv4.tcp_*, net.ipv4.ip_local_port_range, net.ipv4.ip_forward,"
           + " net.netfilter.nf_conntrack_max, fs.file-max, fs.nr_open";
 
-  private static final List<Pattern> ALLOWLIST =
-      List.of(
-          Pattern.compile("net\\.core\\.[a-z0-9_]+"),
-          Pattern.compile("net\\.ipv4\\.tcp_[a-z0-9_]+"),
-          Pattern.compile("net\\.ipv4\\.ip_local_port_range"),
-          Pattern.compile("net\\.ipv4\\.ip_forward"),
-          Pattern.compile("net\\.netfilter\\.nf_conntrack_max"),
-          Pattern.compile("fs\\.file-max"),
-          Pattern.compile("fs\\.nr_open"));
+  /** The sysctl that takes two port numbers. */
+  public static final String PORT_RANGE = "net.ipv4.ip_local_port_range";
 
-  private static final Pattern UNSIGNED = Pattern.compile("\\d{1,19}");
-  private static final Pattern INTEGER_LIST = Pattern.compile("-?\\d{1,19}([ \\t]+-?\\d{1,19})*");
+  /** The sysctl that takes 0 or 1. */
+  public static final String IP_FORWARD = "net.ipv4.ip_forward";
+
+  /** The sysctl bounded by the kernel's NR_OPEN limit. */
+  public static final String NR_OPEN = "fs.nr_open";
+
+  /** The system-wide open-file limit. */
+  public static final String FILE_MAX = "fs.file-max";
+
+  /*
+   * The patterns below are written for both java.util.regex and RE2 (the CRD's CEL rules and
+   * schema patterns use the same text), so the API server, the operator and the agent refuse the
+   * same names and values. No backslashes in NAME_PATTERN: it is embedded in CEL string literals.
+   */
+
+  /** Every sysctl name pi-pool may write. */
+  public static final String NAME_PATTERN =
+      "^(net[.]core[.][a-z0-9_]+|net[.]ipv4[.]tcp_[a-z0-9_]+|net[.]ipv4[.]ip_local_port_range"
+          + "|net[.]ipv4[.]ip_forward|net[.]netfilter[.]nf_conntrack_max|fs[.]file-max"
+          + "|fs[.]nr_open)$";
+
+  /** Every value: integers separated by spaces or tabs; no newlines or other characters. */
+  public static final String VALUE_PATTERN = "^[ \\t]*-?[0-9]{1,19}([ \\t]+-?[0-9]{1,19})*[ \\t]*$";
+
+  /** The longest value accepted (three 19-digit numbers and their separators fit). */
+  public static final int MAX_VALUE_LENGTH = 64;
+
+  /** The most sysctls one pool may set; bounds the cost of the CRD's CEL rules. */
+  public static final int MAX_VALUES = 64;
+
+  /** What {@link #VALUE_PATTERN} accepts, in words. */
+  public static final String INTEGERS = "integers (several separated by spaces)";
+
+  /** What net.ipv4.ip_forward accepts. */
+  public static final String ZERO_OR_ONE = "0 or 1";
+
+  /** What net.ipv4.ip_local_port_range accepts. */
+  public static final String PORTS = "two port numbers \"low high\" with 1 <= low < high <= 65535";
+
+  /** The largest fs.nr_open the kernel accepts (NR_OPEN on 64-bit). */
+  public static final long NR_OPEN_MAX = 1073741816L;
+
+  /** The smallest fs.nr_open and fs.file-max pi-pool writes. */
+  public static final long MIN_FILES = 1024;
+
+  private static final Pattern NAME = Pattern.compile(NAME_PATTERN);
+  private static final Pattern VALUE = Pattern.compile(VALUE_PATTERN);
+  private static final Pattern UNSIGNED = Pattern.compile("[ \\t]*[0-9]{1,19}[ \\t]*");
+  private static final Pattern ZERO_OR_ONE_VALUE = Pattern.compile("[ \\t]*[01][ \\t]*");
+  private static final Pattern TWO_PORTS =
+      Pattern.compile("[ \\t]*[0-9]{1,5}[ \\t]+[0-9]{1,5}[ \\t]*");
 
   private SysctlRules() {}
 
   /** True when pi-pool may write this sysctl. */
   public static boolean allowed(String name) {
-    return name != null && ALLOWLIST.stream().anyMatch(p -> p.matcher(name).matches());
+    return name != null && NAME.matcher(name).matches();
   }
 
   /**
    * Checks one name and value.
    *
-   * @return empty when fine, otherwise a message naming the sysctl, the value and what is allowed
+   * @return empty when fine, otherwise a one-line message naming the sysctl, the value and what is
+   *     allowed
    */
   public static Optional<String> check(String name, String value) {
     if (!allowed(name)) {
       return Optional.of(
-          "sysctl "
-              + name
-              + " is not allowed: only network and file-descriptor tunables may be set ("
-              + ALLOWED
-              + ")");
+          "sysctl " + Printable.quote(name) + " is not allowed; allowed: " + ALLOWED);
     }
-    String v = value == null ? "" : value.trim();
-    if (name.equals("net.ipv4.ip_local_port_range")) {
-      return checkPortRange(name, v);
+    return valueProblem(name, value)
+        .map(
+            allowed ->
+                "sysctl "
+                    + name
+                    + "="
+                    + Printable.quote(value)
+                    + " is invalid; allowed: "
+                    + allowed);
+  }
+
+  /**
+   * What {@code name} (an allowed name) may hold, when {@code value} is not that.
+   *
+   * @return empty when the value is fine
+   */
+  public static Optional<String> valueProblem(String name, String value) {
+    String v = value == null ? "" : value;
+    if (v.length() > MAX_VALUE_LENGTH) {
+      return Optional.of(allowedFor(name) + ", at most " + MAX_VALUE_LENGTH + " characters");
     }
-    if (name.equals("net.ipv4.ip_forward")) {
-      return v.equals("0") || v.equals("1")
-          ? Optional.empty()
-          : Optional.of("sysctl " + name + "=\"" + v + "\" is invalid: allowed values are 0 or 1");
-    }
-    if (name.equals("fs.nr_open")) {
-      return checkRange(name, v, 1024, 1073741816L);
-    }
-    if (name.equals("fs.file-max")) {
-      return checkRange(name, v, 1024, Long.MAX_VALUE);
-    }
-    if (UNSIGNED.matcher(v).matches() || INTEGER_LIST.matcher(v).matches()) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        "sysctl "
-            + name
-            + "=\""
-            + v
-            + "\" is invalid: allowed values are integers (several separated by spaces)");
+    boolean fine =
+        switch (name) {
+          case PORT_RANGE -> isPortRange(v);
+          case IP_FORWARD -> ZERO_OR_ONE_VALUE.matcher(v).matches();
+          case NR_OPEN -> inRange(v, NR_OPEN_MAX);
+          case FILE_MAX -> inRange(v, Long.MAX_VALUE);
+          default -> VALUE.matcher(v).matches();
+        };
+    return fine ? Optional.empty() : Optional.of(allowedFor(name));
+  }
+
+  /** What {@code name} accepts, in words. */
+  public static String allowedFor(String name) {
+    return switch (name) {
+      case PORT_RANGE -> PORTS;
+      case IP_FORWARD -> ZERO_OR_ONE;
+      case NR_OPEN -> "integers from " + MIN_FILES + " to " + NR_OPEN_MAX;
+      case FILE_MAX -> "integers from " + MIN_FILES + " to " + Long.MAX_VALUE;
+      default -> INTEGERS;
+    };
   }
 
   /** The values the agent should hold: the profile's, overridden by the explicit values. */
@@ -117,45 +174,25 @@ public final class SysctlRules {
     return value == null ? null : value.trim().replaceAll("\\s+", " ");
   }
 
-  private static Optional<String> checkRange(String name, String v, long min, long max) {
-    if (UNSIGNED.matcher(v).matches()) {
-      try {
-        long n = Long.parseLong(v);
-        if (n >= min && n <= max) {
-          return Optional.empty();
-        }
-      } catch (NumberFormatException tooLarge) {
-        // fall through to the message
-      }
+  private static boolean inRange(String v, long max) {
+    if (!UNSIGNED.matcher(v).matches()) {
+      return false;
     }
-    return Optional.of(
-        "sysctl "
-            + name
-            + "=\""
-            + v
-            + "\" is invalid: allowed values are integers from "
-            + min
-            + " to "
-            + max);
+    try {
+      long n = Long.parseLong(v.trim());
+      return n >= MIN_FILES && n <= max;
+    } catch (NumberFormatException tooLarge) {
+      return false;
+    }
   }
 
-  private static Optional<String> checkPortRange(String name, String v) {
-    String[] parts = v.split("\\s+");
-    if (parts.length == 2
-        && UNSIGNED.matcher(parts[0]).matches()
-        && UNSIGNED.matcher(parts[1]).matches()) {
-      long low = Long.parseLong(parts[0]);
-      long high = Long.parseLong(parts[1]);
-      if (low >= 1 && low < high && high <= 65535) {
-        return Optional.empty();
-      }
+  private static boolean isPortRange(String v) {
+    if (!TWO_PORTS.matcher(v).matches()) {
+      return false;
     }
-    return Optional.of(
-        "sysctl "
-            + name
-            + "=\""
-            + v
-            + "\" is invalid: allowed is two port numbers \"low high\" with 1 <= low < high <="
-            + " 65535");
+    String[] parts = v.trim().split("[ \\t]+");
+    int low = Integer.parseInt(parts[0]);
+    int high = Integer.parseInt(parts[1]);
+    return low >= 1 && low < high && high <= 65535;
   }
 }

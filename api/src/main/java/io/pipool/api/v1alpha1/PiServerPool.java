@@ -1,6 +1,7 @@
 package io.pipool.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
+import io.pipool.api.validation.SpecReader;
 
 /** A pool of Raspberry Pi nodes that serve HTTP traffic, tuned and scaled by pi-pool. */
 @Group(PiServerPool.GROUP)
@@ -71,6 +73,13 @@ public class PiServerPool extends CustomResource<PiServerPoolSpec, PiServerPoolS
       "What the pool should be: which nodes, how they serve, tune their kernel, cool down and scale.")
   public PiServerPoolSpec getSpec() {
     return super.getSpec();
+  }
+
+  /** Read leniently: a mistyped field becomes a violation the operator reports. */
+  @Override
+  @JsonDeserialize(using = SpecReader.class)
+  public void setSpec(PiServerPoolSpec spec) {
+    super.setSpec(spec);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.pipool.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
@@ -11,6 +12,8 @@ import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 import io.pipool.api.v1alpha1.schema.ResourcesSchema;
 import io.pipool.api.v1alpha1.schema.TolerationSchema;
+import io.pipool.api.validation.SpecReader;
+import io.pipool.api.validation.Violation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,6 +74,9 @@ public class PiServerPoolSpec {
       "The Service in front of the serving nodes (it selects pipool.io/serving=true pods only).")
   private ServiceSpec service = new ServiceSpec();
 
+  /** Values that could not be read into their fields (see {@link SpecReader}); never written. */
+  @JsonIgnore private List<Violation> parseViolations = List.of();
+
   public Map<String, String> getNodeSelector() {
     return nodeSelector;
   }
@@ -109,6 +115,16 @@ public class PiServerPoolSpec {
 
   public void setResources(ResourceRequirements resources) {
     this.resources = resources;
+  }
+
+  @JsonIgnore
+  public List<Violation> getParseViolations() {
+    return parseViolations;
+  }
+
+  @JsonIgnore
+  public void setParseViolations(List<Violation> parseViolations) {
+    this.parseViolations = List.copyOf(parseViolations);
   }
 
   public ServerSpec getServer() {

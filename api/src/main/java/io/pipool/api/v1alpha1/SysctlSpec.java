@@ -3,11 +3,37 @@ package io.pipool.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.pipool.api.sysctl.SysctlCel;
+import io.pipool.api.sysctl.SysctlRules;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Kernel settings for each pool node. */
+/** Kernel settings for each pool node; the rules mirror {@link SysctlRules}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = SysctlCel.NAMES,
+    message = SysctlCel.NAMES_MESSAGE,
+    messageExpression = SysctlCel.NAMES_MESSAGE_EXPRESSION,
+    fieldPath = ".values")
+@ValidationRule(
+    value = SysctlCel.IP_FORWARD,
+    message = SysctlCel.IP_FORWARD_MESSAGE,
+    fieldPath = SysctlCel.FORWARD_PATH)
+@ValidationRule(
+    value = SysctlCel.NR_OPEN_RANGE,
+    message = SysctlCel.NR_OPEN_MESSAGE,
+    fieldPath = SysctlCel.NR_OPEN_PATH)
+@ValidationRule(
+    value = SysctlCel.FILE_MAX_RANGE,
+    message = SysctlCel.FILE_MAX_MESSAGE,
+    fieldPath = SysctlCel.FILE_MAX_PATH)
+@ValidationRule(
+    value = SysctlCel.PORT_RANGE,
+    message = SysctlCel.PORT_RANGE_MESSAGE,
+    fieldPath = SysctlCel.PORT_RANGE_PATH)
 public class SysctlSpec {
 
   /** A built-in set of sysctls. */
@@ -26,8 +52,14 @@ public class SysctlSpec {
   @JsonPropertyDescription(
       "Sysctls to set on top of the profile (a value here wins). Only network and file-descriptor"
           + " tunables are allowed: net.core.*, net.ipv4.tcp_*, net.ipv4.ip_local_port_range,"
-          + " fs.file-max, fs.nr_open and a few more; kernel.* and vm.* are refused.")
-  private Map<String, String> values = new LinkedHashMap<>();
+          + " fs.file-max, fs.nr_open and a few more; kernel.* and vm.* are refused. Values are"
+          + " integers separated by spaces (at most 64 characters; ip_local_port_range is"
+          + " \"low high\"). At most 64 entries.")
+  @Size(max = SysctlRules.MAX_VALUES)
+  private Map<
+          String,
+          @Size(max = SysctlRules.MAX_VALUE_LENGTH) @Pattern(SysctlRules.VALUE_PATTERN) String>
+      values = new LinkedHashMap<>();
 
   @JsonPropertyDescription(
       "When the pool is deleted, put back each node's original values (saved the first time they"

@@ -12,7 +12,9 @@ import io.pipool.api.v1alpha1.ThermalSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Semantic validation of a PiServerPool spec, in code, because the operator cannot count on every
@@ -46,7 +48,12 @@ public final class SpecValidator {
     v.checkAutoscaling(
         spec.getAutoscaling() == null ? new AutoscalingSpec() : spec.getAutoscaling());
     v.checkService(spec.getService() == null ? new ServiceSpec() : spec.getService());
-    return List.copyOf(v.out);
+    // a value that could not be read is reported as written, not as the default that replaced it
+    List<Violation> unread = spec.getParseViolations();
+    Set<String> unreadPaths = unread.stream().map(Violation::path).collect(Collectors.toSet());
+    List<Violation> all = new ArrayList<>(unread);
+    v.out.stream().filter(x -> !unreadPaths.contains(x.path())).forEach(all::add);
+    return List.copyOf(all);
   }
 
   private void checkTopLevel(PiServerPoolSpec spec) {
@@ -110,15 +117,25 @@ public final class SpecValidator {
     if (values == null) {
       return;
     }
+    if (values.size() > SysctlRules.MAX_VALUES) {
+      addShown(
+          "spec.sysctls.values",
+          values.size() + " entries",
+          "at most " + SysctlRules.MAX_VALUES + " sysctls");
+    }
     values.forEach(
-        (name, value) ->
-            SysctlRules.check(name, value)
-                .ifPresent(
-                    problem ->
-                        add(
-                            "spec.sysctls.values[" + name + "]",
-                            value,
-                            problem.substring(problem.indexOf(':') + 2))));
+        (name, value) -> {
+          if (!SysctlRules.allowed(name)) {
+            // blame the name, not its value
+            addShown(
+                "spec.sysctls.values",
+                "name " + Printable.quote(name),
+                SysctlRules.ALLOWED + " (kernel.*, vm.* and other sysctls are refused)");
+          } else {
+            SysctlRules.valueProblem(name, value)
+                .ifPresent(allowed -> add("spec.sysctls.values[" + name + "]", value, allowed));
+          }
+        });
   }
 
   private void checkThermal(ThermalSpec t) {
@@ -230,7 +247,12 @@ public final class SpecValidator {
     String shown =
         value == null
             ? "(unset)"
-            : value instanceof String ? "\"" + value + "\"" : String.valueOf(value);
-    out.add(new Violation(path, shown, allowed));
+            : value instanceof String text ? Printable.quote(text) : String.valueOf(value);
+    addShown(path, shown, allowed);
+  }
+
+  /** {@code shown} is already fit to print. */
+  private void addShown(String path, String shown, String allowed) {
+    out.add(new Violation(Printable.escape(path), shown, allowed));
   }
 }

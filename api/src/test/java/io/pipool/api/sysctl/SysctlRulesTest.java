@@ -39,10 +39,23 @@ class SysctlRulesTest {
     "net.ipv4.ip_local_port_range, 1024 70000, 65535",
     "net.ipv4.ip_forward, 2, 0 or 1",
     "fs.nr_open, 12, from 1024",
+    "fs.file-max, 99999999999999999999, from 1024",
+    "net.core.somaxconn, '4096\n', integers",
+    "net.ipv4.ip_forward, '1\n', 0 or 1",
   })
   void refusesWithAMessageNamingTheSysctl(String name, String value, String hint) {
     assertThat(SysctlRules.check(name, value))
         .hasValueSatisfying(m -> assertThat(m).contains(name.trim()).contains(hint));
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource({
+    "'kernel.panic\nnet.core.somaxconn', 1, sysctl \"kernel.panic\\nnet.core.somaxconn\" is not allowed",
+    "net.core.somaxconn, '1\r\n2', sysctl net.core.somaxconn=\"1\\r\\n2\" is invalid; allowed: integers",
+  })
+  void messagesEscapeControlCharactersSoTheyStayOneLine(String name, String value, String start) {
+    assertThat(SysctlRules.check(name, value))
+        .hasValueSatisfying(m -> assertThat(m).startsWith(start).doesNotContain("\n", "\r"));
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.pipool.api.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pipool.api.sysctl.SysctlRules;
 import io.pipool.api.v1alpha1.PiServerPoolSpec;
 import io.pipool.api.v1alpha1.ScalingPolicy;
 import io.pipool.api.v1alpha1.ScalingRules;
@@ -71,8 +72,8 @@ class SpecValidatorTest {
         invalid(
             "kernel sysctl",
             s -> s.getSysctls().setValues(Map.of("kernel.panic", "1")),
-            "spec.sysctls.values[kernel.panic]",
-            "network and file-descriptor"),
+            "spec.sysctls.values",
+            "(kernel.*, vm.*"),
         invalid(
             "non-numeric sysctl",
             s -> s.getSysctls().setValues(Map.of("net.core.somaxconn", "lots")),
@@ -157,6 +158,102 @@ class SpecValidatorTest {
     Violation v = violations.stream().filter(x -> x.path().equals(path)).findFirst().orElseThrow();
     assertThat(v.allowed()).contains(allowedHint);
     assertThat(v.message()).startsWith(path + ": ").contains("allowed: ");
+  }
+
+  /** Each message as a user reads it in the Valid condition, the Event and the log. */
+  static Stream<Arguments> messages() {
+    return Stream.of(
+        Arguments.of(
+            "a disallowed name is blamed on the name, not its value",
+            Map.of("kernel.panic", "1"),
+            nameRefused("\"kernel.panic\"")),
+        Arguments.of(
+            "a value of 0 or 1 without a stutter",
+            Map.of("net.ipv4.ip_forward", "2"),
+            "spec.sysctls.values[net.ipv4.ip_forward]: \"2\" is invalid; allowed: 0 or 1"),
+        Arguments.of(
+            "an inverted port range",
+            Map.of("net.ipv4.ip_local_port_range", "65535 1024"),
+            "spec.sysctls.values[net.ipv4.ip_local_port_range]: \"65535 1024\" is invalid;"
+                + " allowed: two port numbers \"low high\" with 1 <= low < high <= 65535"),
+        Arguments.of(
+            "garbage value",
+            Map.of("net.core.somaxconn", "lots"),
+            "spec.sysctls.values[net.core.somaxconn]: \"lots\" is invalid; allowed: integers"
+                + " (several separated by spaces)"),
+        Arguments.of(
+            "fs.nr_open below the floor",
+            Map.of("fs.nr_open", "12"),
+            "spec.sysctls.values[fs.nr_open]: \"12\" is invalid; allowed: integers from 1024 to"
+                + " 1073741816"),
+        Arguments.of(
+            "a newline in a name is escaped",
+            Map.of("net.core.somaxconn\nkernel.panic", "1"),
+            nameRefused("\"net.core.somaxconn\\nkernel.panic\"")),
+        Arguments.of(
+            "path traversal in a name",
+            Map.of("net/core/../../kernel/panic", "1"),
+            nameRefused("\"net/core/../../kernel/panic\"")),
+        Arguments.of(
+            "a newline smuggled into a value is refused and escaped",
+            Map.of("net.core.somaxconn", "4096\nkernel.panic=1"),
+            "spec.sysctls.values[net.core.somaxconn]: \"4096\\nkernel.panic=1\" is invalid;"
+                + " allowed: integers (several separated by spaces)"),
+        Arguments.of(
+            "a trailing newline is not silently trimmed",
+            Map.of("net.core.somaxconn", "4096\n"),
+            "spec.sysctls.values[net.core.somaxconn]: \"4096\\n\" is invalid; allowed:"
+                + " integers (several separated by spaces)"),
+        Arguments.of(
+            "a control character in a value",
+            Map.of("net.ipv4.ip_forward", "1\u0007"),
+            "spec.sysctls.values[net.ipv4.ip_forward]: \"1\\u0007\" is invalid; allowed: 0 or"
+                + " 1"),
+        Arguments.of(
+            "too many entries",
+            manyValues(SysctlRules.MAX_VALUES + 1),
+            "spec.sysctls.values: 65 entries is invalid; allowed: at most 64 sysctls"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("messages")
+  void sysctlMessagesNameTheFieldTheValueAndWhatIsAllowedOnOneLine(
+      String name, Map<String, String> values, String expected) {
+    List<String> messages =
+        SpecValidator.validate(spec(s -> s.getSysctls().setValues(values))).stream()
+            .map(Violation::message)
+            .toList();
+    assertThat(messages).containsExactly(expected);
+    assertThat(messages.get(0)).doesNotContain("\n", "\r", "allowed: allowed");
+  }
+
+  @Test
+  void aNewlineInANodeSelectorKeyDoesNotSplitTheMessage() {
+    List<Violation> violations =
+        SpecValidator.validate(spec(s -> s.setNodeSelector(Map.of("pi\nrole", "edge\nnode"))));
+    assertThat(violations)
+        .extracting(Violation::message)
+        .containsExactly(
+            "spec.nodeSelector: \"pi\\nrole\" is invalid; allowed: label keys like"
+                + " kubernetes.io/arch or pi-role",
+            "spec.nodeSelector[pi\\nrole]: \"edge\\nnode\" is invalid; allowed: label values"
+                + " of at most 63 letters, digits, '-', '_' or '.'");
+  }
+
+  private static String nameRefused(String shownName) {
+    return "spec.sysctls.values: name "
+        + shownName
+        + " is invalid; allowed: "
+        + SysctlRules.ALLOWED
+        + " (kernel.*, vm.* and other sysctls are refused)";
+  }
+
+  private static Map<String, String> manyValues(int n) {
+    Map<String, String> values = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      values.put("net.core.knob_" + i, "1");
+    }
+    return values;
   }
 
   static Stream<Arguments> validSpecs() {

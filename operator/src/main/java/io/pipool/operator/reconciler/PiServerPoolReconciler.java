@@ -19,6 +19,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.pipool.api.v1alpha1.PiServerPool;
 import io.pipool.api.v1alpha1.PiServerPoolStatus;
+import io.pipool.api.validation.Printable;
 import io.pipool.api.validation.SpecValidator;
 import io.pipool.api.validation.Violation;
 import io.pipool.operator.autoscale.AgentPods;
@@ -157,15 +158,17 @@ public final class PiServerPoolReconciler
   @Override
   public ErrorStatusUpdateControl<PiServerPool> updateErrorStatus(
       PiServerPool pool, Context<PiServerPool> context, Exception e) {
+    // an API server's error text can quote the pool's own values: one line each, in log and status
     LOG.warn(
         "{}/{}: reconcile failed: {}",
         pool.getMetadata().getNamespace(),
         pool.getMetadata().getName(),
-        e.toString());
+        Printable.escape(e.toString()));
     PiServerPoolStatus current =
         pool.getStatus() == null ? new PiServerPoolStatus() : pool.getStatus();
     PiServerPoolStatus next = StatusComposer.copy(current);
-    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    String message =
+        Printable.escape(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     next.setConditions(
         Conditions.set(
             current.getConditions(),

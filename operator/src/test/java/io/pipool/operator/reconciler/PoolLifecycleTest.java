@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -16,6 +18,7 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -249,18 +252,7 @@ class PoolLifecycleTest {
           p.getSpec().getServer().setMode(ServerSpec.Mode.Proxy);
         });
 
-    PiServerPool seen =
-        Await.value(
-            "Valid=False",
-            () -> harness.get("invalid", "web"),
-            p ->
-                Conditions.find(p.getStatus().getConditions(), Conditions.VALID)
-                    .map(c -> "False".equals(c.getStatus()))
-                    .orElse(false));
-    String message =
-        Conditions.find(seen.getStatus().getConditions(), Conditions.VALID)
-            .orElseThrow()
-            .getMessage();
+    String message = invalidMessage("invalid", "web");
     assertThat(message)
         .contains(
             "spec.thermal.resumeCelsius: 80.0 is invalid; allowed: a temperature below spec.thermal.drainCelsius (75.0)")
@@ -293,6 +285,67 @@ class PoolLifecycleTest {
                 .getMetadata()
                 .getResourceVersion())
         .isEqualTo(cm.getMetadata().getResourceVersion());
+  }
+
+  /**
+   * Where no API server enforces the schema (the simulator's in-memory one), a pool can hold an
+   * unknown enum value or a newline in a sysctl name; the status, the Event and the log name the
+   * spec path and the allowed values, each on one line.
+   */
+  @Test
+  void aMistypedOrHostileSpecIsReportedByItsSpecPathOnOneLine() {
+    client
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName("mistyped").endMetadata().build())
+        .create();
+    GenericKubernetesResource raw = new GenericKubernetesResource();
+    raw.setApiVersion("pipool.io/v1alpha1");
+    raw.setKind("PiServerPool");
+    raw.setMetadata(new ObjectMetaBuilder().withName("web").withNamespace("mistyped").build());
+    raw.setAdditionalProperty(
+        "spec",
+        Map.of(
+            "server", Map.of("mode", "Bogus"),
+            "sysctls", Map.of("values", Map.of("kernel.panic\nnet.core.somaxconn", "1"))));
+    client
+        .genericKubernetesResources(ResourceDefinitionContext.fromResourceType(PiServerPool.class))
+        .inNamespace("mistyped")
+        .resource(raw)
+        .create();
+
+    String message = invalidMessage("mistyped", "web");
+    assertThat(message)
+        .startsWith("spec.server.mode: \"Bogus\" is invalid; allowed: Static, Echo or Proxy; ")
+        .contains("spec.sysctls.values: name \"kernel.panic\\nnet.core.somaxconn\" is invalid")
+        .doesNotContain("\n", "ServerSpec");
+    Await.until(
+        "InvalidSpec warning on one line",
+        () ->
+            harness.events("mistyped").stream()
+                .anyMatch(
+                    e ->
+                        "InvalidSpec".equals(e.getReason())
+                            && e.getNote().contains("spec.server.mode")
+                            && !e.getNote().contains("\n")));
+    assertThat(client.apps().daemonSets().inNamespace("mistyped").withName("web-agent").get())
+        .as("nothing runs for an invalid pool")
+        .isNull();
+  }
+
+  /** The message of the pool's Valid condition, once it is False. */
+  private static String invalidMessage(String namespace, String name) {
+    PiServerPool seen =
+        Await.value(
+            "Valid=False",
+            () -> harness.get(namespace, name),
+            p ->
+                p.getStatus() != null
+                    && Conditions.find(p.getStatus().getConditions(), Conditions.VALID)
+                        .map(c -> "False".equals(c.getStatus()))
+                        .orElse(false));
+    return Conditions.find(seen.getStatus().getConditions(), Conditions.VALID)
+        .orElseThrow()
+        .getMessage();
   }
 
   @Test

@@ -89,7 +89,13 @@ final class DemoRun {
 
   private int story(Simulator sim) throws InterruptedException {
     KubernetesClient client = sim.client();
-    PiServerPool pool = PoolTuning.read(o.pool());
+    PiServerPool pool;
+    try {
+      pool = PoolTuning.read(o.pool());
+    } catch (IllegalArgumentException e) {
+      out.println(e.getMessage());
+      return 2;
+    }
     List<String> addresses = sim.nodes().values().stream().map(SimNode::address).toList();
     int port = pool.getSpec().getServer().getPort();
     int admin = pool.getSpec().getServer().getAdminPort();
