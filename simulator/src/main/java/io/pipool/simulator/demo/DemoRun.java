@@ -242,8 +242,13 @@ final class DemoRun {
         : READY_TIMEOUT.plus(READY_TIMEOUT_PER_AGENT_PROCESS.multipliedBy(o.nodes()));
   }
 
+  /**
+   * The node carrying the most traffic, or null while none carries any (then the caller asks again
+   * on its next round): heating a node out of rotation would show nothing.
+   */
   private static String busiest(Map<String, Integer> perNode) {
     return perNode.entrySet().stream()
+        .filter(e -> e.getValue() != null && e.getValue() > 0)
         .max(Map.Entry.comparingByValue())
         .map(Map.Entry::getKey)
         .orElse(null);
