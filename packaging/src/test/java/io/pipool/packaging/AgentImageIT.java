@@ -149,9 +149,14 @@ class AgentImageIT {
     values.put("kernel.pid_max", "65536");
     List<String> names = List.of("net.core.somaxconn", "kernel.pid_max");
     Map<String, String> host = hostValues(names);
-    PodSpec pod = daemonSetPod(pool(values));
-    String server = startPodNetwork(pod);
+    // the pod's network is held by an agent with an allowed configuration of its own (its own
+    // ConfigMap folder): `serve` itself refuses a disallowed sysctl (exit 2), which would take the
+    // namespace with it before the init step could be checked
+    configFolder = "config-network-holder";
+    String server = startPodNetwork(daemonSetPod(pool(Map.of("net.core.somaxconn", "2048"))));
     long pid = podman.pid(server);
+    configFolder = "config";
+    PodSpec pod = daemonSetPod(pool(values));
 
     Podman.Run apply =
         step(pod, container(pod.getInitContainers(), DaemonSetModel.INIT_CONTAINER), server);
@@ -180,9 +185,13 @@ class AgentImageIT {
     return pool;
   }
 
+  /** The folder the next pod's "config" volume (its ConfigMap) is written to and mounted from. */
+  private String configFolder = "config";
+
   private PodSpec daemonSetPod(PiServerPool pool) throws IOException {
-    Files.createDirectories(dir.resolve("config"));
-    Files.writeString(dir.resolve("config/agent.yaml"), AgentConfigModel.yaml(pool.getSpec()));
+    Files.createDirectories(dir.resolve(configFolder));
+    Files.writeString(
+        dir.resolve(configFolder).resolve("agent.yaml"), AgentConfigModel.yaml(pool.getSpec()));
     Files.createDirectories(stateDir());
     return DaemonSetModel.daemonSet(pool, IMAGE_NAME).getSpec().getTemplate().getSpec();
   }
@@ -210,7 +219,8 @@ class AgentImageIT {
                 case "config" ->
                     flags.addAll(
                         List.of(
-                            "--volume", dir.resolve("config") + ":" + m.getMountPath() + ":ro"));
+                            "--volume",
+                            dir.resolve(configFolder) + ":" + m.getMountPath() + ":ro"));
                 case "state" ->
                     flags.addAll(
                         List.of(
