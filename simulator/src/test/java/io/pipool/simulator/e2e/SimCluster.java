@@ -135,16 +135,26 @@ final class SimCluster implements AutoCloseable {
   }
 
   /** Changes the pool's spec as a user's edit would, and returns what the API server stored. */
+  /**
+   * Edits the pool as kubectl edit does: read, change, write with the read resourceVersion, and
+   * start again when the operator wrote its status in between (409 Conflict).
+   */
   PiServerPool editPool(java.util.function.Consumer<PiServerPool> change) {
-    return client
-        .resources(PiServerPool.class)
-        .inNamespace(ns)
-        .withName(POOL)
-        .edit(
+    var pool = client.resources(PiServerPool.class).inNamespace(ns).withName(POOL);
+    int conflicts = 0;
+    while (true) {
+      try {
+        return pool.edit(
             p -> {
               change.accept(p);
               return p;
             });
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || ++conflicts == 10) {
+          throw e;
+        }
+      }
+    }
   }
 
   PiServerPool pool() {
