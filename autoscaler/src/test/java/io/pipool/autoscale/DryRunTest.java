@@ -5,6 +5,7 @@ import static io.pipool.autoscale.Checks.messages;
 import static io.pipool.autoscale.Policies.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pipool.api.testing.SteppingClock;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.pipool.autoscale;
 
+import io.pipool.api.testing.SteppingClock;
 import io.pipool.autoscale.Decision.Recommendation;
 import java.time.Duration;
 import java.util.ArrayList;

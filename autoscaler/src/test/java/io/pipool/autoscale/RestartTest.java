@@ -3,6 +3,7 @@ package io.pipool.autoscale;
 import static io.pipool.autoscale.Policies.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pipool.api.testing.SteppingClock;
 import io.pipool.autoscale.Decision.Recommendation;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -91,7 +91,9 @@ public final class NodeAgent {
                       clock,
                       gate,
                       settings.initialServing(),
-                      watch ? "waiting for label " + "pipool.io/serving" : "serving.initial");
+                      watch
+                          ? "waiting for label " + io.pipool.api.v1alpha1.PiServerPool.SERVING_LABEL
+                          : "serving.initial");
               NodeAgent agent = new NodeAgent(vertx, settings, state);
               AgentMetrics metrics = new AgentMetrics(state, true);
               ConnectionGuard guard =

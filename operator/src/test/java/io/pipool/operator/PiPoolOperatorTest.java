@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.pipool.api.testing.SteppingClock;
 import io.pipool.operator.config.OperatorConfig;
 import io.pipool.operator.testing.Await;
 import io.pipool.operator.testing.OperatorHarness;
-import io.pipool.operator.testing.TestClock;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,7 +39,8 @@ class PiPoolOperatorTest {
   @Test
   void anEmbeddedOperatorServesHealthReadinessAndMetricsAndStopsCleanly() throws Exception {
     OperatorConfig config = OperatorHarness.config(Map.of(OperatorConfig.HTTP_PORT, "0"));
-    PiPoolOperator operator = PiPoolOperator.start(client, config, new TestClock(Instant.now()));
+    PiPoolOperator operator =
+        PiPoolOperator.start(client, config, new SteppingClock(Instant.now()));
     int port = operator.httpPort();
     try {
       assertThat(port).isPositive();

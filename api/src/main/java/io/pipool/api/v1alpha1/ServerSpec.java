@@ -24,6 +24,15 @@ import io.fabric8.generator.annotation.ValidationRule;
     fieldPath = ".adminPort")
 public class ServerSpec {
 
+  /** The traffic port when spec.server.port is not given. */
+  public static final int DEFAULT_PORT = 8080;
+
+  /**
+   * The admin port (/healthz, /readyz, /metrics, /v1/status) when spec.server.adminPort is not
+   * given.
+   */
+  public static final int DEFAULT_ADMIN_PORT = 9090;
+
   /** What the traffic port answers with. */
   public enum Mode {
     Static,
@@ -35,15 +44,15 @@ public class ServerSpec {
       "Traffic port the agent listens on, on the node's own address (host network).")
   @Min(1)
   @Max(65535)
-  @Default("8080")
-  private Integer port = 8080;
+  @Default("" + DEFAULT_PORT)
+  private Integer port = DEFAULT_PORT;
 
   @JsonPropertyDescription(
       "Admin port for /healthz, /readyz, /metrics and /v1/status (read-only, never proxied).")
   @Min(1)
   @Max(65535)
-  @Default("9090")
-  private Integer adminPort = 9090;
+  @Default("" + DEFAULT_ADMIN_PORT)
+  private Integer adminPort = DEFAULT_ADMIN_PORT;
 
   @JsonPropertyDescription(
       "Static serves files from staticConfigMap; Echo answers every request with a fixed body"

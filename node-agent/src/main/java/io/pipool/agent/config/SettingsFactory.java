@@ -2,6 +2,7 @@ package io.pipool.agent.config;
 
 import io.pipool.api.agent.AgentConfig;
 import io.pipool.api.sysctl.SysctlRules;
+import io.pipool.api.v1alpha1.ServerSpec;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,8 +53,9 @@ public final class SettingsFactory {
     AgentSettings.Mode mode =
         choice(
             problems, "server.mode", s.mode(), AgentSettings.Mode.class, AgentSettings.Mode.Echo);
-    int port = range(problems, "server.port", s.port(), 8080, 0, 65535);
-    int adminPort = range(problems, "server.adminPort", s.adminPort(), 9090, 0, 65535);
+    int port = range(problems, "server.port", s.port(), ServerSpec.DEFAULT_PORT, 0, 65535);
+    int adminPort =
+        range(problems, "server.adminPort", s.adminPort(), ServerSpec.DEFAULT_ADMIN_PORT, 0, 65535);
     if (port != 0 && port == adminPort) {
       problems.add("server.adminPort: must differ from server.port (" + port + ")");
     }

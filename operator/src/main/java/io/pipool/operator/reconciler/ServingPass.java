@@ -164,7 +164,7 @@ public final class ServingPass {
     }
     int port =
         pool.getSpec().getServer() == null || pool.getSpec().getServer().getAdminPort() == null
-            ? 9090
+            ? io.pipool.api.v1alpha1.ServerSpec.DEFAULT_ADMIN_PORT
             : pool.getSpec().getServer().getAdminPort();
     List<PollTarget> targets =
         pods.entrySet().stream()

@@ -2,9 +2,9 @@ package io.pipool.operator.poll;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pipool.api.testing.SteppingClock;
 import io.pipool.operator.testing.FakeAgents;
 import io.pipool.operator.testing.Fixtures;
-import io.pipool.operator.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,7 +17,7 @@ class AgentPollerTest {
 
   @Test
   void everyKindOfFailureBecomesAReasonAndTheGoodAnswersStillArrive() throws Exception {
-    TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+    SteppingClock clock = new SteppingClock(Instant.parse("2026-01-01T00:00:00Z"));
     try (FakeAgents agents =
             FakeAgents.start(100, "good", "error", "garbage", "slow", "truncated");
         AgentPoller poller = new AgentPoller(Duration.ofMillis(400), clock)) {

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.pipool.api.testing.SteppingClock;
 import io.pipool.api.v1alpha1.PiServerPool;
 import io.pipool.operator.testing.Fixtures;
-import io.pipool.operator.testing.TestClock;
 import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -46,7 +46,7 @@ class EventRecorderTest {
   @Test
   void eventsCarryNamesARealApiServerAccepts() {
     PiServerPool pool = client.resource(Fixtures.pool("events", "web")).create();
-    EventRecorder recorder = new EventRecorder(client, new TestClock(Instant.now()), "op-1");
+    EventRecorder recorder = new EventRecorder(client, new SteppingClock(Instant.now()), "op-1");
     recorder.normal(pool, "ScaledUp", "serving 1 -> 3");
     recorder.warning(pool, "Hot", "pi-2 at 76.0 °C");
 

@@ -11,12 +11,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.pipool.api.testing.SteppingClock;
 import io.pipool.operator.PiPoolOperator;
 import io.pipool.operator.config.OperatorConfig;
 import io.pipool.operator.testing.Await;
 import io.pipool.operator.testing.Fixtures;
 import io.pipool.operator.testing.OperatorHarness;
-import io.pipool.operator.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -36,7 +36,7 @@ class LeaderElectionTest {
                 OperatorConfig.LEADER_ELECTION, "true",
                 OperatorConfig.LEASE_NAMESPACE, "ops",
                 OperatorConfig.POD_NAME, name));
-    return PiPoolOperator.start(client, config, new TestClock(Instant.now()));
+    return PiPoolOperator.start(client, config, new SteppingClock(Instant.now()));
   }
 
   private static double reconciles(PiPoolOperator op) {
@@ -86,7 +86,7 @@ class LeaderElectionTest {
       OperatorConfig config =
           OperatorHarness.config(
               Map.of(OperatorConfig.LEADER_ELECTION, "true", OperatorConfig.POD_NAME, "op-x"));
-      PiPoolOperator op = PiPoolOperator.start(bare, config, new TestClock(Instant.now()));
+      PiPoolOperator op = PiPoolOperator.start(bare, config, new SteppingClock(Instant.now()));
       try {
         Await.until(
             "op-x holds the lease in default",

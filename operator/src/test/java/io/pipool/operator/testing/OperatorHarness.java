@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.pipool.api.testing.SteppingClock;
 import io.pipool.api.v1alpha1.PiServerPool;
 import io.pipool.autoscale.PoolAutoscaler;
 import io.pipool.operator.PiPoolOperator;
@@ -27,7 +28,8 @@ public final class OperatorHarness implements AutoCloseable {
 
   public final KubernetesClient client;
   public final KubernetesMockServer server;
-  public final TestClock clock = new TestClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+  public final SteppingClock clock =
+      new SteppingClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
   public final PiPoolOperator operator;
 
   public OperatorHarness(

@@ -136,7 +136,7 @@ public final class ProcessAgents implements AgentLauncher {
     }
     var config = io.pipool.agent.config.ConfigLoader.parse(configYaml, "agent.yaml");
     return config.server() == null || config.server().adminPort() == null
-        ? 9090
+        ? io.pipool.api.v1alpha1.ServerSpec.DEFAULT_ADMIN_PORT
         : config.server().adminPort();
   }
 
