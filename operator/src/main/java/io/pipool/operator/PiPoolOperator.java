@@ -11,17 +11,18 @@ import io.pipool.api.v1alpha1.PiServerPool;
 import io.pipool.autoscale.Autoscaler;
 import io.pipool.autoscale.PoolAutoscaler;
 import io.pipool.operator.config.OperatorConfig;
+import io.pipool.operator.dependent.PoolDependentFactory;
 import io.pipool.operator.metrics.HttpEndpoints;
 import io.pipool.operator.metrics.OperatorMetrics;
 import io.pipool.operator.poll.AgentPoller;
 import io.pipool.operator.reconciler.PiServerPoolReconciler;
-import io.pipool.operator.reconciler.ServingPass;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.hotspot.DefaultExports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -97,7 +98,12 @@ public final class PiPoolOperator {
               o.withKubernetesClient(client)
                   .withCloseClientOnStop(false)
                   .withUseSSAToPatchPrimaryResource(config.serverSideApply())
+                  // the owned objects follow the same switch; ConfigMaps too, which the SDK
+                  // would otherwise leave to create and update
                   .withSSABasedCreateUpdateMatchForDependentResources(config.serverSideApply())
+                  .withDefaultNonSSAResource(Set.of())
+                  .withDependentResourceFactory(
+                      new PoolDependentFactory(config.defaultAgentImage()))
                   .withReconciliationTerminationTimeout(Duration.ofSeconds(5))
                   // the SDK's default of 50 threads each costs a stack and a malloc arena; one
                   // pool reconciles on one thread at a time, so a few serve many pools
@@ -117,8 +123,7 @@ public final class PiPoolOperator {
               }
             });
     PiServerPoolReconciler reconciler =
-        new PiServerPoolReconciler(
-            config, clock, metrics, new ServingPass(autoscaler, poller, config, clock));
+        PiServerPoolReconciler.create(client, config, clock, metrics, autoscaler, poller);
     operator.register(
         reconciler,
         o -> {

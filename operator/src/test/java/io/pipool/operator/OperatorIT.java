@@ -1,10 +1,12 @@
 package io.pipool.operator;
 
+import static io.pipool.operator.testing.Waiting.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.Config;
@@ -15,12 +17,12 @@ import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.pipool.api.v1alpha1.PiServerPool;
 import io.pipool.operator.config.OperatorConfig;
 import io.pipool.operator.status.Conditions;
-import io.pipool.operator.testing.Await;
 import io.pipool.operator.testing.Fixtures;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -37,6 +39,9 @@ class OperatorIT {
   private static KubernetesClient client;
   private static PiPoolOperator operator;
   private static final String NS = "pipool-it-" + UUID.randomUUID().toString().substring(0, 8);
+
+  /** The SDK's field manager: the controller's name, from the reconciler's class. */
+  private static final String FIELD_MANAGER = "piserverpoolreconciler";
 
   private static final String KUBECONFIG = System.getenv("PIPOOL_IT_KUBECONFIG");
 
@@ -101,11 +106,24 @@ class OperatorIT {
     client.resource(pool).create();
 
     DaemonSet ds =
-        Await.value(
-            "DaemonSet",
-            () -> client.apps().daemonSets().inNamespace(NS).withName("web-agent").get(),
-            d -> true);
+        eventually("DaemonSet")
+            .until(
+                () -> client.apps().daemonSets().inNamespace(NS).withName("web-agent").get(),
+                d -> d != null);
     assertThat(ds.getMetadata().getLabels()).containsEntry("pipool.io/pool", "web");
+    // the owned objects are the SDK's dependents, written with server-side apply: the operator's
+    // field manager holds their fields through an Apply, not an Update
+    for (HasMetadata owned :
+        List.of(
+            ds,
+            client.configMaps().inNamespace(NS).withName("web-agent").get(),
+            client.services().inNamespace(NS).withName("web").get())) {
+      assertThat(owned.getMetadata().getManagedFields())
+          .filteredOn(f -> FIELD_MANAGER.equals(f.getManager()))
+          .as(owned.getKind() + " fields managed by " + FIELD_MANAGER)
+          .isNotEmpty()
+          .allSatisfy(f -> assertThat(f.getOperation()).isEqualTo("Apply"));
+    }
     assertThat(client.services().inNamespace(NS).withName("web").get().getSpec().getSelector())
         .containsEntry("pipool.io/serving", "true");
     assertThat(client.configMaps().inNamespace(NS).withName("web-agent").get().getData())
@@ -124,21 +142,21 @@ class OperatorIT {
         p -> {
           p.getSpec().getServer().setMaxConnections(1000);
         });
-    Await.until(
-        "the DaemonSet rolls",
-        () ->
-            !hash.equals(
-                client
-                    .apps()
-                    .daemonSets()
-                    .inNamespace(NS)
-                    .withName("web-agent")
-                    .get()
-                    .getSpec()
-                    .getTemplate()
-                    .getMetadata()
-                    .getAnnotations()
-                    .get("pipool.io/config-hash")));
+    eventually("the DaemonSet rolls")
+        .until(
+            () ->
+                !hash.equals(
+                    client
+                        .apps()
+                        .daemonSets()
+                        .inNamespace(NS)
+                        .withName("web-agent")
+                        .get()
+                        .getSpec()
+                        .getTemplate()
+                        .getMetadata()
+                        .getAnnotations()
+                        .get("pipool.io/config-hash")));
 
     // an API server with CEL (1.25+) refuses the name at admission; one without it (this tier's
     // 1.20) admits it, and the operator, the second line, reports Valid=False and creates nothing
@@ -170,27 +188,30 @@ class OperatorIT {
                 .orElse(""))) {
       System.out.println("OperatorIT: the API server refused kernel.panic at admission (CEL)");
     } else {
-      Await.until(
-          "Valid=False",
-          () ->
-              Conditions.find(
-                      client
-                          .resources(PiServerPool.class)
-                          .inNamespace(NS)
-                          .withName("web")
-                          .get()
-                          .getStatus()
-                          .getConditions(),
-                      Conditions.VALID)
-                  .map(
-                      c -> "False".equals(c.getStatus()) && c.getMessage().contains("kernel.panic"))
-                  .orElse(false));
+      eventually("Valid=False")
+          .until(
+              () ->
+                  Conditions.find(
+                          client
+                              .resources(PiServerPool.class)
+                              .inNamespace(NS)
+                              .withName("web")
+                              .get()
+                              .getStatus()
+                              .getConditions(),
+                          Conditions.VALID)
+                      .map(
+                          c ->
+                              "False".equals(c.getStatus())
+                                  && c.getMessage().contains("kernel.panic"))
+                      .orElse(false));
     }
 
     client.resources(PiServerPool.class).inNamespace(NS).withName("web").delete();
-    Await.until(
-        "pool gone",
-        () -> client.resources(PiServerPool.class).inNamespace(NS).withName("web").get() == null);
+    eventually("pool gone")
+        .until(
+            () ->
+                client.resources(PiServerPool.class).inNamespace(NS).withName("web").get() == null);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.pipool.operator;
 
+import static io.pipool.operator.testing.Waiting.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -7,7 +8,6 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.pipool.api.testing.SteppingClock;
 import io.pipool.operator.config.OperatorConfig;
-import io.pipool.operator.testing.Await;
 import io.pipool.operator.testing.OperatorHarness;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,7 +45,7 @@ class PiPoolOperatorTest {
     try {
       assertThat(port).isPositive();
       assertThat(status(port, "/healthz")).isEqualTo(200);
-      Await.until("ready", () -> status(port, "/readyz") == 200);
+      eventually("ready").until(() -> status(port, "/readyz") == 200);
       String metrics =
           HttpClient.newHttpClient()
               .send(

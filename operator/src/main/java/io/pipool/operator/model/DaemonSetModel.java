@@ -70,9 +70,10 @@ public final class DaemonSetModel {
         .withNewUpdateStrategy()
         .withType("RollingUpdate")
         .withNewRollingUpdate()
-        // host network: two agents cannot share a node's ports, so never surge, one node at a time
+        // host network: two agents cannot share a node's ports, so one node at a time and never a
+        // surge; maxSurge is left to its default (0): Kubernetes before 1.21 has no such field,
+        // and server-side apply refuses a field the schema lacks
         .withMaxUnavailable(new IntOrString(1))
-        .withMaxSurge(new IntOrString(0))
         .endRollingUpdate()
         .endUpdateStrategy()
         .withNewTemplate()

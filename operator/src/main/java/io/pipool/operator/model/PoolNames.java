@@ -21,9 +21,6 @@ public final class PoolNames {
   /** Pod-template annotation whose change rolls the agent pods. */
   public static final String CONFIG_HASH = PiServerPool.GROUP + "/config-hash";
 
-  /** Annotation holding the hash of the desired object, so unchanged objects are not written. */
-  public static final String DESIRED_HASH = PiServerPool.GROUP + "/desired-hash";
-
   /** Label on restore Jobs naming the node they restore. */
   public static final String RESTORE_NODE_LABEL = PiServerPool.GROUP + "/restore-node";
 

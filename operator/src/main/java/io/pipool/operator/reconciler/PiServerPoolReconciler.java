@@ -1,7 +1,7 @@
 package io.pipool.operator.reconciler;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import static io.pipool.operator.reconciler.PiServerPoolReconciler.AGENT_CONFIG;
+
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -11,23 +11,30 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.pipool.api.v1alpha1.PiServerPool;
 import io.pipool.api.v1alpha1.PiServerPoolStatus;
 import io.pipool.api.validation.Printable;
 import io.pipool.api.validation.SpecValidator;
 import io.pipool.api.validation.Violation;
+import io.pipool.autoscale.Autoscaler;
 import io.pipool.operator.autoscale.AgentPods;
 import io.pipool.operator.config.OperatorConfig;
+import io.pipool.operator.dependent.AgentConfigMap;
+import io.pipool.operator.dependent.AgentDaemonSet;
+import io.pipool.operator.dependent.AgentRole;
+import io.pipool.operator.dependent.AgentRoleBinding;
+import io.pipool.operator.dependent.AgentServiceAccount;
+import io.pipool.operator.dependent.FrontendConfigMap;
+import io.pipool.operator.dependent.PoolService;
 import io.pipool.operator.metrics.OperatorMetrics;
-import io.pipool.operator.model.DesiredState;
-import io.pipool.operator.model.FrontendModel;
 import io.pipool.operator.model.PoolNames;
+import io.pipool.operator.poll.AgentPoller;
 import io.pipool.operator.status.Conditions;
 import io.pipool.operator.status.StatusComposer;
 import java.time.Clock;
@@ -41,41 +48,103 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reconciles a PiServerPool: checks the spec, applies the owned objects that differ, lets the
- * {@link ServingPass} decide and label, and patches status only when it changed.
+ * Reconciles a PiServerPool: checks the spec, has the SDK apply the owned objects (the managed
+ * workflow below, invoked only for a valid spec), lets the {@link ServingPass} decide and label,
+ * and patches status only when it changed.
  */
+@Workflow(
+    // invoked by reconcile once the spec is valid: a reconcile precondition would instead make
+    // the SDK delete the running objects of a pool whose spec an edit made invalid
+    explicitInvocation = true,
+    dependents = {
+      @Dependent(name = "serviceaccount", type = AgentServiceAccount.class),
+      @Dependent(name = "role", type = AgentRole.class),
+      @Dependent(name = "rolebinding", type = AgentRoleBinding.class, dependsOn = "role"),
+      @Dependent(name = AGENT_CONFIG, type = AgentConfigMap.class),
+      // identity, permissions and configuration before the pods that use them
+      @Dependent(
+          name = "daemonset",
+          type = AgentDaemonSet.class,
+          dependsOn = {"serviceaccount", "rolebinding", AGENT_CONFIG}),
+      @Dependent(name = "service", type = PoolService.class),
+      // one ConfigMap informer serves both ConfigMaps
+      @Dependent(
+          name = "frontend",
+          type = FrontendConfigMap.class,
+          useEventSourceWithName = AGENT_CONFIG)
+    })
 public final class PiServerPoolReconciler
     implements Reconciler<PiServerPool>, Cleaner<PiServerPool> {
 
   private static final Logger LOG = LoggerFactory.getLogger(PiServerPoolReconciler.class);
 
-  private final OperatorConfig config;
+  static final String AGENT_CONFIG = "agent-config";
+
+  private final StatusWriter status;
   private final Clock clock;
   private final OperatorMetrics metrics;
+  private final EventRecorder events;
   private final ServingPass serving;
-  private final PollTrigger trigger = new PollTrigger();
-  private final Map<ResourceID, PoolMemory> memory = new ConcurrentHashMap<>();
-  private volatile EventRecorder events;
-  private volatile ResourceApplier applier;
-  private volatile RestoreCoordinator restore;
+  private final RestoreCoordinator restore;
+  private final PollTrigger trigger;
 
-  public PiServerPoolReconciler(
-      OperatorConfig config, Clock clock, OperatorMetrics metrics, ServingPass serving) {
-    this.config = config;
+  /**
+   * Per pool, what its last reconcile left; each entry is replaced only by its pool's reconcile.
+   */
+  private final Map<ResourceID, PoolMemory> memory = new ConcurrentHashMap<>();
+
+  PiServerPoolReconciler(
+      OperatorConfig config,
+      Clock clock,
+      OperatorMetrics metrics,
+      EventRecorder events,
+      ServingPass serving,
+      RestoreCoordinator restore,
+      PollTrigger trigger) {
+    this.status = new StatusWriter(config.serverSideApply());
     this.clock = clock;
     this.metrics = metrics;
+    this.events = events;
     this.serving = serving;
+    this.restore = restore;
+    this.trigger = trigger;
   }
 
+  /** The reconciler and its collaborators, all writing through {@code client}. */
+  public static PiServerPoolReconciler create(
+      KubernetesClient client,
+      OperatorConfig config,
+      Clock clock,
+      OperatorMetrics metrics,
+      Autoscaler autoscaler,
+      AgentPoller poller) {
+    EventRecorder events = new EventRecorder(client, clock, config.instance());
+    PollTrigger trigger = new PollTrigger();
+    ServingPass serving =
+        new ServingPass(
+            autoscaler,
+            poller,
+            trigger,
+            new ServingLabeler(client),
+            events,
+            metrics,
+            config,
+            clock);
+    return new PiServerPoolReconciler(
+        config,
+        clock,
+        metrics,
+        events,
+        serving,
+        new RestoreCoordinator(client, config, clock, events),
+        trigger);
+  }
+
+  /** Besides the dependents' own: the agent pods, the restore Jobs and the poll handoff. */
   @Override
   public List<EventSource<?, PiServerPool>> prepareEventSources(
       EventSourceContext<PiServerPool> context) {
-    KubernetesClient client = context.getClient();
-    events = new EventRecorder(client, clock, config.instance());
-    applier = new ResourceApplier(client);
-    restore = new RestoreCoordinator(client, config, clock, events);
-    serving.bind(client, events, metrics, trigger);
-    return OwnedSources.all(context, trigger);
+    return List.of(WatchedSources.agentPods(context), WatchedSources.restoreJobs(context), trigger);
   }
 
   @Override
@@ -120,7 +189,8 @@ public final class PiServerPoolReconciler
       events.warning(pool, "InvalidSpec", message);
       return finish(pool, context, current, next, null);
     }
-    boolean created = applyOwned(pool, context);
+    boolean created = context.getSecondaryResource(DaemonSet.class).isEmpty();
+    context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     if (created) {
       events.normal(
           pool,
@@ -132,26 +202,14 @@ public final class PiServerPoolReconciler
               + " and Service "
               + PoolNames.service(pool));
     }
-    PoolMemory mem = memory.computeIfAbsent(ResourceID.fromResource(pool), id -> new PoolMemory());
+    ResourceID id = ResourceID.fromResource(pool);
     Map<String, Pod> pods = AgentPods.byNode(context.getSecondaryResources(Pod.class));
     DaemonSet daemonSet = context.getSecondaryResource(DaemonSet.class).orElse(null);
-    ServingPass.Outcome outcome = serving.run(pool, pods, daemonSet, mem, now);
-    apply(pool, DesiredState.stamp(FrontendModel.configMap(pool, frontendNodes(pods))), context);
+    ServingPass.Outcome outcome =
+        serving.run(pool, pods, daemonSet, memory.getOrDefault(id, PoolMemory.EMPTY), now);
+    memory.put(id, outcome.memory());
     outcome.status().setFrontendConfigMap(PoolNames.frontend(pool));
     return finish(pool, context, current, outcome.status(), outcome.nextPoll());
-  }
-
-  /** The pool's nodes as a balancer reaches them: running agents with an address. */
-  private static List<FrontendModel.Node> frontendNodes(Map<String, Pod> pods) {
-    return pods.entrySet().stream()
-        .filter(e -> AgentPods.running(e.getValue()))
-        .map(
-            e ->
-                new FrontendModel.Node(
-                    e.getKey(),
-                    e.getValue().getStatus().getPodIP(),
-                    AgentPods.serving(e.getValue())))
-        .toList();
   }
 
   /** A failed reconcile shows as Ready=False with the error, written only when it is news. */
@@ -181,11 +239,7 @@ public final class PiServerPoolReconciler
     if (!StatusComposer.differs(pool.getStatus(), next)) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
-    if (!config.serverSideApply()) {
-      writeWithLock(pool, context, next);
-      return ErrorStatusUpdateControl.noStatusUpdate();
-    }
-    return ErrorStatusUpdateControl.patchStatus(statusOnly(pool, next));
+    return status.writeError(pool, context, next);
   }
 
   private UpdateControl<PiServerPool> finish(
@@ -198,85 +252,9 @@ public final class PiServerPoolReconciler
     metrics.conditions(
         pool.getMetadata().getNamespace(), pool.getMetadata().getName(), next.getConditions());
     if (StatusComposer.differs(current, next)) {
-      if (config.serverSideApply()) {
-        control = UpdateControl.patchStatus(statusOnly(pool, next));
-      } else {
-        writeWithLock(pool, context, next);
-      }
+      control = status.write(pool, context, next);
     }
     return reschedule == null ? control : control.rescheduleAfter(reschedule);
-  }
-
-  /**
-   * Without server-side apply the SDK's status patch is a JSON patch computed against the cached
-   * pool with locking off; against a stale cache it can remove the wrong list entry. A locked PUT
-   * of the whole status (re-read and retried on conflict, result cached) cannot.
-   */
-  private static void writeWithLock(
-      PiServerPool pool, Context<PiServerPool> context, PiServerPoolStatus next) {
-    PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
-        pool,
-        context,
-        p -> {
-          p.setStatus(next);
-          return p;
-        });
-  }
-
-  /**
-   * Only what the status write needs: with server-side apply (the production default) the operator
-   * then owns just the status fields, never the user's spec or metadata. A new PiServerPool carries
-   * no spec, so none is sent.
-   */
-  static PiServerPool statusOnly(PiServerPool pool, PiServerPoolStatus status) {
-    PiServerPool patch = new PiServerPool();
-    patch.setMetadata(
-        new ObjectMetaBuilder()
-            .withName(pool.getMetadata().getName())
-            .withNamespace(pool.getMetadata().getNamespace())
-            .build());
-    patch.setStatus(status);
-    return patch;
-  }
-
-  /** Applies the owned objects; true when the DaemonSet was created now. */
-  private boolean applyOwned(PiServerPool pool, Context<PiServerPool> context) {
-    boolean createdDaemonSet = false;
-    for (HasMetadata desired : DesiredState.of(pool, config.defaultAgentImage())) {
-      if (apply(pool, desired, context) == ResourceApplier.Outcome.CREATED
-          && desired instanceof DaemonSet) {
-        createdDaemonSet = true;
-      }
-    }
-    return createdDaemonSet;
-  }
-
-  @SuppressWarnings("unchecked")
-  private <R extends HasMetadata> ResourceApplier.Outcome apply(
-      PiServerPool pool, R desired, Context<PiServerPool> context) {
-    Class<R> type = (Class<R>) desired.getClass();
-    InformerEventSource<R, PiServerPool> source =
-        (InformerEventSource<R, PiServerPool>)
-            context.eventSourceRetriever().getEventSourceFor(type);
-    ResourceID id = ResourceID.fromResource(desired);
-    R actual = source.get(id).orElse(null);
-    ResourceApplier.Result<R> result = applier.apply(desired, actual);
-    // keep our own write in the cache, so the next reconcile does not compare with a stale copy
-    switch (result.outcome()) {
-      case CREATED -> source.handleRecentResourceCreate(id, result.object());
-      case UPDATED -> source.handleRecentResourceUpdate(id, result.object(), actual);
-      default -> {}
-    }
-    if (result.outcome() != ResourceApplier.Outcome.UNCHANGED) {
-      LOG.info(
-          "{}/{}: {} {} {}",
-          pool.getMetadata().getNamespace(),
-          pool.getMetadata().getName(),
-          result.outcome().name().toLowerCase(java.util.Locale.ROOT),
-          desired.getKind(),
-          desired.getMetadata().getName());
-    }
-    return result.outcome();
   }
 
   @Override
@@ -295,6 +273,7 @@ public final class PiServerPoolReconciler
     }
     if (control.isRemoveFinalizer()) {
       memory.remove(id);
+      trigger.forget(id);
       metrics.forget(pool.getMetadata().getNamespace(), pool.getMetadata().getName());
       events.forget(pool);
     }

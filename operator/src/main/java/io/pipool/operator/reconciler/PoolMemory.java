@@ -4,53 +4,84 @@ import io.pipool.api.agent.AgentStatus;
 import io.pipool.autoscale.Decision;
 import io.pipool.operator.poll.PollResult;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Set;
 
-/** What the operator remembers about one pool between reconciles (samples, history). */
-final class PoolMemory {
+/**
+ * What the operator remembers about one pool between reconciles. Immutable: a reconcile reads the
+ * last one and leaves the next one in its place; poll results reach it only through the {@link
+ * PollTrigger}'s handoff, never from the poller's threads.
+ *
+ * @param latest latest poll result per node
+ * @param lastGood when each node last gave a valid answer
+ * @param lastGoodStatus the last valid document of each node
+ * @param hotSince when each node's first sample at or above the drain threshold arrived
+ * @param lastPollStarted when the last poll of the pool started, null before the first
+ * @param history recommendation history; null until seeded from status after a start
+ */
+record PoolMemory(
+    Map<String, PollResult> latest,
+    Map<String, Instant> lastGood,
+    Map<String, AgentStatus> lastGoodStatus,
+    Map<String, Instant> hotSince,
+    Instant lastPollStarted,
+    List<Decision.Recommendation> history) {
 
-  /** Latest poll result per node. */
-  final Map<String, PollResult> latest = new ConcurrentHashMap<>();
+  static final PoolMemory EMPTY =
+      new PoolMemory(Map.of(), Map.of(), Map.of(), Map.of(), null, null);
 
-  /** When each node last gave a valid answer. */
-  final Map<String, Instant> lastGood = new ConcurrentHashMap<>();
-
-  /** The last valid document of each node. */
-  final Map<String, AgentStatus> lastGoodStatus = new ConcurrentHashMap<>();
-
-  /** When each node's first sample at or above the drain threshold arrived. */
-  final Map<String, Instant> hotSince = new ConcurrentHashMap<>();
-
-  final AtomicBoolean polling = new AtomicBoolean();
-
-  volatile Instant lastPollStarted;
-
-  /** Recommendation history; null until seeded from status after a start. */
-  volatile List<Decision.Recommendation> history;
-
-  /** Stores one round of poll results; nodes no longer polled are forgotten. */
-  void store(List<PollResult> results) {
-    java.util.Set<String> polled = new java.util.HashSet<>();
-    for (PollResult r : results) {
-      String node = r.target().node();
-      polled.add(node);
-      latest.put(node, r);
-      if (r.ok()) {
-        lastGood.put(node, r.at());
-        lastGoodStatus.put(node, r.status());
-      }
-    }
-    latest.keySet().retainAll(polled);
+  PoolMemory {
+    latest = Map.copyOf(latest);
+    lastGood = Map.copyOf(lastGood);
+    lastGoodStatus = Map.copyOf(lastGoodStatus);
+    hotSince = Map.copyOf(hotSince);
+    history = history == null ? null : List.copyOf(history);
   }
 
-  /** Forgets nodes that left the pool. */
-  void retainNodes(java.util.Set<String> nodes) {
-    latest.keySet().retainAll(nodes);
-    lastGood.keySet().retainAll(nodes);
-    lastGoodStatus.keySet().retainAll(nodes);
-    hotSince.keySet().retainAll(nodes);
+  /** One round of poll results folded in; nodes this round did not poll lose their latest. */
+  PoolMemory withResults(List<PollResult> results) {
+    Map<String, PollResult> nextLatest = new HashMap<>();
+    Map<String, Instant> nextGood = new HashMap<>(lastGood);
+    Map<String, AgentStatus> nextGoodStatus = new HashMap<>(lastGoodStatus);
+    for (PollResult r : results) {
+      String node = r.target().node();
+      nextLatest.put(node, r);
+      if (r.ok()) {
+        nextGood.put(node, r.at());
+        nextGoodStatus.put(node, r.status());
+      }
+    }
+    return new PoolMemory(nextLatest, nextGood, nextGoodStatus, hotSince, lastPollStarted, history);
+  }
+
+  /** Only the nodes still in the pool. */
+  PoolMemory retainNodes(Set<String> nodes) {
+    return new PoolMemory(
+        retain(latest, nodes),
+        retain(lastGood, nodes),
+        retain(lastGoodStatus, nodes),
+        retain(hotSince, nodes),
+        lastPollStarted,
+        history);
+  }
+
+  PoolMemory withPollStarted(Instant at) {
+    return new PoolMemory(latest, lastGood, lastGoodStatus, hotSince, at, history);
+  }
+
+  PoolMemory withHotSince(Map<String, Instant> hot) {
+    return new PoolMemory(latest, lastGood, lastGoodStatus, hot, lastPollStarted, history);
+  }
+
+  PoolMemory withHistory(List<Decision.Recommendation> next) {
+    return new PoolMemory(latest, lastGood, lastGoodStatus, hotSince, lastPollStarted, next);
+  }
+
+  private static <V> Map<String, V> retain(Map<String, V> map, Set<String> nodes) {
+    Map<String, V> kept = new HashMap<>(map);
+    kept.keySet().retainAll(nodes);
+    return kept;
   }
 }

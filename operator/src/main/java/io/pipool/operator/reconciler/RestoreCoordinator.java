@@ -11,6 +11,7 @@ import io.pipool.api.v1alpha1.RestoreStatus;
 import io.pipool.operator.config.OperatorConfig;
 import io.pipool.operator.model.PoolNames;
 import io.pipool.operator.model.RestoreJobModel;
+import io.pipool.operator.status.StatusComposer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -161,11 +162,12 @@ final class RestoreCoordinator {
   }
 
   private void patchRestore(PiServerPool pool, RestoreStatus restore) {
+    // a copy: the pool in hand stays as it was read
     PiServerPoolStatus status =
-        pool.getStatus() == null ? new PiServerPoolStatus() : pool.getStatus();
+        pool.getStatus() == null ? new PiServerPoolStatus() : StatusComposer.copy(pool.getStatus());
     status.setRestore(restore);
     // merge patch without resourceVersion: the restore block is ours alone during deletion
-    client.resource(PiServerPoolReconciler.statusOnly(pool, status)).patchStatus();
+    client.resource(StatusWriter.statusOnly(pool, status)).patchStatus();
   }
 
   static String failedReason(Job job) {

@@ -2,20 +2,19 @@ package io.pipool.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.pipool.api.v1alpha1.NodeStatus;
 import io.pipool.api.v1alpha1.PiServerPool;
 import io.pipool.api.v1alpha1.PiServerPoolStatus;
-import io.pipool.api.v1alpha1.Recommendation;
+import io.pipool.api.v1alpha1.ServerSpec;
 import io.pipool.autoscale.Autoscaler;
 import io.pipool.autoscale.Decision;
 import io.pipool.autoscale.NodeSample;
-import io.pipool.autoscale.NodeState;
 import io.pipool.autoscale.ScalePolicy;
 import io.pipool.operator.autoscale.AgentPods;
 import io.pipool.operator.autoscale.PolicyMapper;
 import io.pipool.operator.autoscale.SampleMapper;
+import io.pipool.operator.autoscale.StatusMapper;
 import io.pipool.operator.config.OperatorConfig;
 import io.pipool.operator.metrics.OperatorMetrics;
 import io.pipool.operator.poll.AgentPoller;
@@ -26,6 +25,7 @@ import io.pipool.operator.status.StatusComposer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +38,7 @@ import java.util.stream.Collectors;
  * samples to the autoscaler, applies its decision through the serving labels (not in DryRun) and
  * turns it into status, events and metrics.
  */
-public final class ServingPass {
+final class ServingPass {
 
   /** Minimum delay between two scheduled reconciles of a pool. */
   private static final Duration MIN_RESCHEDULE = Duration.ofMillis(200);
@@ -48,55 +48,61 @@ public final class ServingPass {
    *
    * @param status the new status
    * @param nextPoll when the pool should be reconciled again for its next poll
+   * @param memory what to remember for the pool's next reconcile
    */
-  record Outcome(PiServerPoolStatus status, Duration nextPoll) {}
+  record Outcome(PiServerPoolStatus status, Duration nextPoll, PoolMemory memory) {}
 
   private final Autoscaler autoscaler;
   private final AgentPoller poller;
+  private final PollTrigger trigger;
+  private final ServingLabeler labeler;
+  private final EventRecorder events;
+  private final OperatorMetrics metrics;
   private final OperatorConfig config;
   private final Clock clock;
-  private volatile ServingLabeler labeler;
-  private volatile EventRecorder events;
-  private volatile OperatorMetrics metrics;
-  private volatile PollTrigger trigger;
 
-  public ServingPass(
-      Autoscaler autoscaler, AgentPoller poller, OperatorConfig config, Clock clock) {
+  ServingPass(
+      Autoscaler autoscaler,
+      AgentPoller poller,
+      PollTrigger trigger,
+      ServingLabeler labeler,
+      EventRecorder events,
+      OperatorMetrics metrics,
+      OperatorConfig config,
+      Clock clock) {
     this.autoscaler = autoscaler;
     this.poller = poller;
+    this.trigger = trigger;
+    this.labeler = labeler;
+    this.events = events;
+    this.metrics = metrics;
     this.config = config;
     this.clock = clock;
   }
 
-  void bind(
-      KubernetesClient client, EventRecorder events, OperatorMetrics metrics, PollTrigger trigger) {
-    this.labeler = new ServingLabeler(client);
-    this.events = events;
-    this.metrics = metrics;
-    this.trigger = trigger;
-  }
-
   Outcome run(
-      PiServerPool pool, Map<String, Pod> pods, DaemonSet daemonSet, PoolMemory mem, Instant now) {
+      PiServerPool pool, Map<String, Pod> pods, DaemonSet daemonSet, PoolMemory last, Instant now) {
     String ns = pool.getMetadata().getNamespace();
     String name = pool.getMetadata().getName();
+    ResourceID id = ResourceID.fromResource(pool);
     ScalePolicy policy = PolicyMapper.policy(pool.getSpec(), config.defaultPollInterval());
     Duration interval = policy.pollInterval();
-    mem.retainNodes(pods.keySet());
-    startPollIfDue(pool, pods, mem, now, interval);
+    PoolMemory mem = trigger.take(id).map(last::withResults).orElse(last);
+    mem = startPollIfDue(pool, pods, mem.retainNodes(pods.keySet()), now, interval);
 
     List<NodeSample> samples =
-        SampleMapper.samples(pods, mem.latest, mem.lastGood, mem.lastGoodStatus);
-    trackHot(mem, samples, policy);
+        SampleMapper.samples(pods, mem.latest(), mem.lastGood(), mem.lastGoodStatus());
+    Map<String, Instant> hotSince = hotSince(mem.hotSince(), samples, policy);
     Set<String> current =
         pods.entrySet().stream()
             .filter(e -> AgentPods.serving(e.getValue()))
             .map(Map.Entry::getKey)
             .collect(Collectors.toCollection(TreeSet::new));
     PiServerPoolStatus old = pool.getStatus() == null ? new PiServerPoolStatus() : pool.getStatus();
-    List<Decision.Recommendation> history = mem.history != null ? mem.history : history(old);
-    Decision decision = autoscaler.decide(policy, samples, current, previous(old), history, clock);
-    mem.history = decision.history();
+    List<Decision.Recommendation> history =
+        mem.history() != null ? mem.history() : StatusMapper.history(old);
+    Decision decision =
+        autoscaler.decide(policy, samples, current, StatusMapper.previous(old), history, clock);
 
     Set<String> servingNow = new TreeSet<>(current);
     if (!policy.dryRun()) {
@@ -108,7 +114,7 @@ public final class ServingPass {
               servingNow.add(node);
             } else {
               servingNow.remove(node);
-              Instant hot = mem.hotSince.remove(node);
+              Instant hot = hotSince.remove(node);
               if (hot != null) {
                 metrics.thresholdToLabel(ns, name, Duration.between(hot, labelled));
               }
@@ -116,6 +122,7 @@ public final class ServingPass {
           });
     }
     servingNow.retainAll(pods.keySet());
+    mem = mem.withHotSince(hotSince).withHistory(decision.history());
 
     if (decision.events().isEmpty()) {
       metrics.decision(ns, name, "NoChange");
@@ -131,9 +138,9 @@ public final class ServingPass {
             new PoolObservation(
                 daemonSet,
                 pods,
-                Map.copyOf(mem.latest),
-                Map.copyOf(mem.lastGood),
-                Map.copyOf(mem.lastGoodStatus),
+                mem.latest(),
+                mem.lastGood(),
+                mem.lastGoodStatus(),
                 decision,
                 servingNow,
                 policy.dryRun(),
@@ -153,18 +160,19 @@ public final class ServingPass {
           });
     }
     metrics.nodes(ns, name, perNode);
-    return new Outcome(status, untilNextPoll(mem, now, interval));
+    return new Outcome(status, untilNextPoll(mem, now, interval), mem);
   }
 
-  private void startPollIfDue(
+  /** Starts a poll of the running agents when the interval has passed and none is in flight. */
+  private PoolMemory startPollIfDue(
       PiServerPool pool, Map<String, Pod> pods, PoolMemory mem, Instant now, Duration interval) {
-    Instant last = mem.lastPollStarted;
+    Instant last = mem.lastPollStarted();
     if (last != null && now.isBefore(last.plus(interval))) {
-      return;
+      return mem;
     }
     int port =
         pool.getSpec().getServer() == null || pool.getSpec().getServer().getAdminPort() == null
-            ? io.pipool.api.v1alpha1.ServerSpec.DEFAULT_ADMIN_PORT
+            ? ServerSpec.DEFAULT_ADMIN_PORT
             : pool.getSpec().getServer().getAdminPort();
     List<PollTarget> targets =
         pods.entrySet().stream()
@@ -177,80 +185,40 @@ public final class ServingPass {
                         e.getValue().getStatus().getPodIP(),
                         port))
             .toList();
-    if (targets.isEmpty() || !mem.polling.compareAndSet(false, true)) {
-      return;
-    }
-    mem.lastPollStarted = now;
     ResourceID id = ResourceID.fromResource(pool);
+    if (targets.isEmpty() || !trigger.start(id)) {
+      return mem;
+    }
     poller
         .pollAll(targets)
         .whenComplete(
-            (results, error) -> {
-              if (results != null) {
-                mem.store(results);
-              }
-              mem.polling.set(false);
-              trigger.fire(id);
-            });
+            (results, error) -> trigger.deliver(id, results == null ? List.of() : results));
+    return mem.withPollStarted(now);
   }
 
   private static Duration untilNextPoll(PoolMemory mem, Instant now, Duration interval) {
-    Instant last = mem.lastPollStarted;
+    Instant last = mem.lastPollStarted();
     Duration wait = last == null ? interval : Duration.between(now, last.plus(interval));
     return wait.compareTo(MIN_RESCHEDULE) < 0 ? MIN_RESCHEDULE : wait;
   }
 
-  /** Remembers when a node's first sample at or above the drain threshold arrived. */
-  private static void trackHot(PoolMemory mem, List<NodeSample> samples, ScalePolicy policy) {
+  /** When each node's first sample at or above the drain threshold arrived; cool nodes leave. */
+  private static Map<String, Instant> hotSince(
+      Map<String, Instant> last, List<NodeSample> samples, ScalePolicy policy) {
+    Map<String, Instant> hot = new HashMap<>(last);
     for (NodeSample s : samples) {
       if (!s.reachable()) {
         continue;
       }
-      boolean hot =
+      boolean isHot =
           (s.temperatureCelsius() != null && s.temperatureCelsius() >= policy.drainCelsius())
               || (policy.treatThrottledAsHot() && s.throttled());
-      if (hot) {
-        mem.hotSince.putIfAbsent(s.node(), s.sampledAt());
+      if (isHot) {
+        hot.putIfAbsent(s.node(), s.sampledAt());
       } else {
-        mem.hotSince.remove(s.node());
+        hot.remove(s.node());
       }
     }
-  }
-
-  static List<NodeState> previous(PiServerPoolStatus status) {
-    if (status.getNodes() == null) {
-      return List.of();
-    }
-    return status.getNodes().stream()
-        .filter(n -> n.getName() != null && n.getPhase() != null)
-        .map(
-            n ->
-                new NodeState(
-                    n.getName(),
-                    NodeState.Phase.valueOf(n.getPhase().name()),
-                    parse(n.getPhaseSince()),
-                    n.getReason()))
-        .toList();
-  }
-
-  static List<Decision.Recommendation> history(PiServerPoolStatus status) {
-    if (status.getRecommendations() == null) {
-      return List.of();
-    }
-    return status.getRecommendations().stream()
-        .filter(r -> r.getTime() != null && r.getReplicas() != null && parse(r.getTime()) != null)
-        .map((Recommendation r) -> new Decision.Recommendation(parse(r.getTime()), r.getReplicas()))
-        .toList();
-  }
-
-  private static Instant parse(String time) {
-    if (time == null) {
-      return null;
-    }
-    try {
-      return Instant.parse(time);
-    } catch (java.time.format.DateTimeParseException e) {
-      return null;
-    }
+    return hot;
   }
 }

@@ -1,5 +1,6 @@
 package io.pipool.operator.reconciler;
 
+import static io.pipool.operator.testing.Waiting.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -9,7 +10,6 @@ import io.pipool.api.v1alpha1.NodeStatus;
 import io.pipool.api.v1alpha1.PiServerPool;
 import io.pipool.api.v1alpha1.ScalingRules;
 import io.pipool.operator.status.Conditions;
-import io.pipool.operator.testing.Await;
 import io.pipool.operator.testing.FakeAgents;
 import io.pipool.operator.testing.Fixtures;
 import io.pipool.operator.testing.OperatorHarness;
@@ -66,10 +66,19 @@ class AutoscalingTest {
   }
 
   /** Steps the clock one poll interval and waits until the agents were asked again. */
+  /** The pool once its status lists a node that matches. */
+  private static PiServerPool withNode(
+      String ns, String what, java.util.function.Predicate<NodeStatus> node) {
+    return eventually(what)
+        .until(
+            () -> harness.get(ns, "web"),
+            p -> p != null && p.getStatus().getNodes().stream().anyMatch(node));
+  }
+
   private static void poll(FakeAgents agents) {
     int before = agents.hits();
     harness.step(Duration.ofSeconds(1));
-    Await.until("agents polled", () -> agents.hits() > before);
+    eventually("agents polled").until(() -> agents.hits() > before);
   }
 
   @Test
@@ -82,50 +91,46 @@ class AutoscalingTest {
       }
       client.resource(autoscaled(ns, agents)).create();
       pods(ns, agents, "pi-1", "pi-2", "pi-3", "pi-4", "pi-5");
-      Await.until("the coolest node serves alone", () -> serving(ns).equals(Set.of("pi-1")));
+      eventually("the coolest node serves alone").until(() -> serving(ns).equals(Set.of("pi-1")));
 
       // load rises: 350 connections at 100 per node -> 4 nodes, the coolest four
       agents.answer("pi-1", Fixtures.status("pi-1", 350, 50, false));
       poll(agents);
-      Await.until(
-          "four nodes serve", () -> serving(ns).equals(Set.of("pi-1", "pi-2", "pi-3", "pi-4")));
-      Await.until(
-          "ScaledUp event with the numbers",
-          () ->
-              harness.events(ns).stream()
-                  .anyMatch(
-                      e ->
-                          "ScaledUp".equals(e.getReason())
-                              && e.getNote().startsWith("scaled 1 -> 4")));
+      eventually("four nodes serve")
+          .until(() -> serving(ns).equals(Set.of("pi-1", "pi-2", "pi-3", "pi-4")));
+      eventually("ScaledUp event with the numbers")
+          .until(
+              () ->
+                  harness.events(ns).stream()
+                      .anyMatch(
+                          e ->
+                              "ScaledUp".equals(e.getReason())
+                                  && e.getNote().startsWith("scaled 1 -> 4")));
 
       // pi-2 turns hot: it leaves rotation and the standby pi-5 takes its place at once
       agents.answer("pi-2", Fixtures.status("pi-2", 0, 78.5, false));
       poll(agents);
-      Await.until(
-          "pi-5 replaces hot pi-2",
-          () -> serving(ns).equals(Set.of("pi-1", "pi-3", "pi-4", "pi-5")));
+      eventually("pi-5 replaces hot pi-2")
+          .until(() -> serving(ns).equals(Set.of("pi-1", "pi-3", "pi-4", "pi-5")));
       PiServerPool hot =
-          Await.value(
+          withNode(
+              ns,
               "pi-2 reported hot",
-              () -> harness.get(ns, "web"),
-              p ->
-                  p.getStatus().getNodes().stream()
-                      .anyMatch(
-                          n ->
-                              "pi-2".equals(n.getName())
-                                  && (n.getPhase() == NodeStatus.Phase.Hot
-                                      || n.getPhase() == NodeStatus.Phase.Draining)));
+              n ->
+                  "pi-2".equals(n.getName())
+                      && (n.getPhase() == NodeStatus.Phase.Hot
+                          || n.getPhase() == NodeStatus.Phase.Draining));
       assertThat(hot.getStatus().getTotals().getHottestNode()).isEqualTo("pi-2");
-      Await.until(
-          "a Warning naming the hot node, its temperature and its replacement",
-          () ->
-              harness.events(ns).stream()
-                  .anyMatch(
-                      e ->
-                          "NodeDrained".equals(e.getReason())
-                              && "Warning".equals(e.getType())
-                              && e.getNote().contains("node pi-2 drained at 78.5")
-                              && e.getNote().contains("pi-5")));
+      eventually("a Warning naming the hot node, its temperature and its replacement")
+          .until(
+              () ->
+                  harness.events(ns).stream()
+                      .anyMatch(
+                          e ->
+                              "NodeDrained".equals(e.getReason())
+                                  && "Warning".equals(e.getType())
+                                  && e.getNote().contains("node pi-2 drained at 78.5")
+                                  && e.getNote().contains("pi-5")));
 
       Double drainLatencies =
           harness
@@ -141,24 +146,27 @@ class AutoscalingTest {
       // load falls to 50: one node would do, but the 60 s scale-down window holds four
       agents.answer("pi-1", Fixtures.status("pi-1", 50, 50, false));
       poll(agents);
-      Await.until(
-          "status shows the lower load",
-          () ->
-              Long.valueOf(50)
-                  .equals(harness.get(ns, "web").getStatus().getTotals().getConnections()));
+      eventually("status shows the lower load")
+          .until(
+              () ->
+                  Long.valueOf(50)
+                      .equals(harness.get(ns, "web").getStatus().getTotals().getConnections()));
       for (int i = 0; i < 3; i++) {
         harness.step(Duration.ofSeconds(9));
         poll(agents);
-        Await.sleep(300);
-        assertThat(serving(ns)).as("inside the window").hasSize(4);
+        eventually("four serving inside the window")
+            .during(Duration.ofMillis(300))
+            .until(() -> serving(ns).size() == 4);
       }
       harness.step(Duration.ofSeconds(40));
       poll(agents);
-      Await.until("scaled down after the window", () -> serving(ns).size() == 1);
-      Await.until(
-          "status desires one node",
-          () -> Integer.valueOf(1).equals(harness.get(ns, "web").getStatus().getDesiredReplicas()));
-      Await.until("ScaledDown event", () -> harness.hasEvent(ns, "ScaledDown"));
+      eventually("scaled down after the window").until(() -> serving(ns).size() == 1);
+      eventually("status desires one node")
+          .until(
+              () ->
+                  Integer.valueOf(1)
+                      .equals(harness.get(ns, "web").getStatus().getDesiredReplicas()));
+      eventually("ScaledDown event").until(() -> harness.hasEvent(ns, "ScaledDown"));
     }
   }
 
@@ -174,12 +182,13 @@ class AutoscalingTest {
       client.resource(pool).create();
       pods(ns, agents, "pi-1", "pi-2", "pi-3");
       PiServerPool seen =
-          Await.value(
-              "desired 3 in status",
-              () -> harness.get(ns, "web"),
-              p ->
-                  p.getStatus() != null
-                      && Integer.valueOf(3).equals(p.getStatus().getDesiredReplicas()));
+          eventually("desired 3 in status")
+              .until(
+                  () -> harness.get(ns, "web"),
+                  p ->
+                      p != null
+                          && (p.getStatus() != null
+                              && Integer.valueOf(3).equals(p.getStatus().getDesiredReplicas())));
       assertThat(serving(ns)).isEmpty();
       assertThat(seen.getStatus().getReplicas()).isZero();
       assertThat(
@@ -198,19 +207,16 @@ class AutoscalingTest {
       agents.answer("pi-2", Fixtures.status("pi-2", 10, 60, false));
       client.resource(autoscaled(ns, agents)).create();
       pods(ns, agents, "pi-1", "pi-2");
-      Await.until("pi-2 serves", () -> serving(ns).equals(Set.of("pi-2")));
+      eventually("pi-2 serves").until(() -> serving(ns).equals(Set.of("pi-2")));
       PiServerPool seen =
-          Await.value(
+          withNode(
+              ns,
               "pi-1 unreachable because of its answer",
-              () -> harness.get(ns, "web"),
-              p ->
-                  p.getStatus().getNodes().stream()
-                      .anyMatch(
-                          n ->
-                              "pi-1".equals(n.getName())
-                                  && n.getPhase() == NodeStatus.Phase.Unreachable
-                                  && n.getReason() != null
-                                  && n.getReason().contains("invalid status document")));
+              n ->
+                  "pi-1".equals(n.getName())
+                      && n.getPhase() == NodeStatus.Phase.Unreachable
+                      && n.getReason() != null
+                      && n.getReason().contains("invalid status document"));
       NodeStatus pi1 =
           seen.getStatus().getNodes().stream()
               .filter(n -> "pi-1".equals(n.getName()))

@@ -1,5 +1,6 @@
 package io.pipool.operator.reconciler;
 
+import static io.pipool.operator.testing.Waiting.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -7,7 +8,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.pipool.api.v1alpha1.PiServerPool;
-import io.pipool.operator.testing.Await;
 import io.pipool.operator.testing.Fixtures;
 import io.pipool.operator.testing.OperatorHarness;
 import java.util.Map;
@@ -34,10 +34,10 @@ class FrontendConfigMapTest {
   }
 
   private static ConfigMap frontend(String ns, java.util.function.Predicate<String> haproxy) {
-    return Await.value(
-        "ConfigMap " + ns + "/web-frontend",
-        () -> client.configMaps().inNamespace(ns).withName("web-frontend").get(),
-        cm -> cm != null && haproxy.test(cm.getData().get("haproxy.cfg")));
+    return eventually("ConfigMap " + ns + "/web-frontend")
+        .until(
+            () -> client.configMaps().inNamespace(ns).withName("web-frontend").get(),
+            cm -> cm != null && haproxy.test(cm.getData().get("haproxy.cfg")));
   }
 
   @Test
@@ -49,10 +49,12 @@ class FrontendConfigMapTest {
     client.resource(pool).create();
 
     PiServerPool seen =
-        Await.value(
-            "status names the ConfigMap",
-            () -> harness.get(ns, "web"),
-            p -> p.getStatus() != null && p.getStatus().getFrontendConfigMap() != null);
+        eventually("status names the ConfigMap")
+            .until(
+                () -> harness.get(ns, "web"),
+                p ->
+                    p != null
+                        && (p.getStatus() != null && p.getStatus().getFrontendConfigMap() != null));
     assertThat(seen.getStatus().getFrontendConfigMap()).isEqualTo("web-frontend");
     ConfigMap empty = frontend(ns, h -> h.contains("backend pipool_frontend_web"));
     assertThat(empty.getData().get("haproxy.cfg")).doesNotContain("    server ");

@@ -1,5 +1,6 @@
 package io.pipool.operator.reconciler;
 
+import static io.pipool.operator.testing.Waiting.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -14,7 +15,6 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.pipool.api.testing.SteppingClock;
 import io.pipool.operator.PiPoolOperator;
 import io.pipool.operator.config.OperatorConfig;
-import io.pipool.operator.testing.Await;
 import io.pipool.operator.testing.Fixtures;
 import io.pipool.operator.testing.OperatorHarness;
 import java.time.Duration;
@@ -88,13 +88,17 @@ class LeaderElectionTest {
               Map.of(OperatorConfig.LEADER_ELECTION, "true", OperatorConfig.POD_NAME, "op-x"));
       PiPoolOperator op = PiPoolOperator.start(bare, config, new SteppingClock(Instant.now()));
       try {
-        Await.until(
-            "op-x holds the lease in default",
-            () -> {
-              Lease l =
-                  client.leases().inNamespace("default").withName("pi-pool-operator-lease").get();
-              return l != null && "op-x".equals(l.getSpec().getHolderIdentity());
-            });
+        eventually("op-x holds the lease in default")
+            .until(
+                () -> {
+                  Lease l =
+                      client
+                          .leases()
+                          .inNamespace("default")
+                          .withName("pi-pool-operator-lease")
+                          .get();
+                  return l != null && "op-x".equals(l.getSpec().getHolderIdentity());
+                });
       } finally {
         op.stop();
       }
@@ -111,13 +115,14 @@ class LeaderElectionTest {
         .resource(new NamespaceBuilder().withNewMetadata().withName("lease").endMetadata().build())
         .create();
     PiPoolOperator a = replica("op-a");
-    Await.until("op-a holds the lease", () -> "op-a".equals(holder()));
+    eventually("op-a holds the lease").until(() -> "op-a".equals(holder()));
     PiPoolOperator b = replica("op-b");
     try {
       client.resource(Fixtures.pool("lease", "web")).create();
-      Await.until("the leader reconciles", () -> reconciles(a) > 0);
-      Await.sleep(1000);
-      assertThat(reconciles(b)).as("the follower stays idle").isZero();
+      eventually("the leader reconciles").until(() -> reconciles(a) > 0);
+      eventually("the follower stays idle")
+          .during(Duration.ofSeconds(1))
+          .until(() -> reconciles(b) == 0);
       assertThat(holder()).isEqualTo("op-a");
 
       a.stop();
@@ -128,8 +133,10 @@ class LeaderElectionTest {
           p -> {
             p.getSpec().setReplicas(2);
           });
-      Await.until("op-b takes the lease", Duration.ofSeconds(40), () -> "op-b".equals(holder()));
-      Await.until("op-b reconciles", () -> reconciles(b) > 0);
+      eventually("op-b takes the lease")
+          .atMost(Duration.ofSeconds(40))
+          .until(() -> "op-b".equals(holder()));
+      eventually("op-b reconciles").until(() -> reconciles(b) > 0);
     } finally {
       a.stop();
       b.stop();

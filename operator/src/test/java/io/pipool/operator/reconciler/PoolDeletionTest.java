@@ -1,5 +1,6 @@
 package io.pipool.operator.reconciler;
 
+import static io.pipool.operator.testing.Waiting.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
@@ -9,7 +10,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.pipool.api.v1alpha1.PiServerPool;
-import io.pipool.operator.testing.Await;
 import io.pipool.operator.testing.Fixtures;
 import io.pipool.operator.testing.OperatorHarness;
 import java.time.Duration;
@@ -45,16 +45,16 @@ class PoolDeletionTest {
     client.resource(pool).create();
     client.resource(Fixtures.agentPod(ns, "web", "pi-1", "127.0.0.91")).create();
     client.resource(Fixtures.agentPod(ns, "web", "pi-2", "127.0.0.92")).create();
-    Await.until(
-        "pool reconciled with both nodes",
-        () -> {
-          PiServerPool p = harness.get(ns, "web");
-          return p.getStatus() != null
-              && p.getStatus().getNodes() != null
-              && p.getStatus().getNodes().size() == 2
-              && p.getMetadata().getFinalizers() != null
-              && !p.getMetadata().getFinalizers().isEmpty();
-        });
+    eventually("pool reconciled with both nodes")
+        .until(
+            () -> {
+              PiServerPool p = harness.get(ns, "web");
+              return p.getStatus() != null
+                  && p.getStatus().getNodes() != null
+                  && p.getStatus().getNodes().size() == 2
+                  && p.getMetadata().getFinalizers() != null
+                  && !p.getMetadata().getFinalizers().isEmpty();
+            });
   }
 
   private static List<Job> jobs(String ns) {
@@ -66,7 +66,7 @@ class PoolDeletionTest {
     runningPool("restore", true);
     client.resources(PiServerPool.class).inNamespace("restore").withName("web").delete();
 
-    Await.until("two restore Jobs", () -> jobs("restore").size() == 2);
+    eventually("two restore Jobs").until(() -> jobs("restore").size() == 2);
     for (Job job : jobs("restore")) {
       var pod = job.getSpec().getTemplate().getSpec();
       assertThat(pod.getNodeName()).isIn("pi-1", "pi-2");
@@ -83,33 +83,36 @@ class PoolDeletionTest {
           .extracting("name")
           .containsExactly("config", "host-proc-sys", "state");
     }
-    Await.until(
-        "agents stopped first",
-        () ->
-            client.apps().daemonSets().inNamespace("restore").withName("web-agent").get() == null);
+    eventually("agents stopped first")
+        .until(
+            () ->
+                client.apps().daemonSets().inNamespace("restore").withName("web-agent").get()
+                    == null);
     PiServerPool deleting =
-        Await.value(
-            "restore progress in status",
-            () -> harness.get("restore", "web"),
-            p ->
-                p.getStatus().getRestore() != null
-                    && Integer.valueOf(2).equals(p.getStatus().getRestore().getTotalNodes()));
+        eventually("restore progress in status")
+            .until(
+                () -> harness.get("restore", "web"),
+                p ->
+                    p != null
+                        && (p.getStatus().getRestore() != null
+                            && Integer.valueOf(2)
+                                .equals(p.getStatus().getRestore().getTotalNodes())));
     assertThat(deleting.getMetadata().getDeletionTimestamp()).isNotNull();
-    Await.until("RestoreStarted event", () -> harness.hasEvent("restore", "RestoreStarted"));
+    eventually("RestoreStarted event").until(() -> harness.hasEvent("restore", "RestoreStarted"));
 
     finish("restore", "web-restore-pi-1");
-    Await.until(
-        "one node restored",
-        () -> {
-          PiServerPool p = harness.get("restore", "web");
-          return p != null
-              && p.getStatus().getRestore().getRestoredNodes() != null
-              && p.getStatus().getRestore().getRestoredNodes().equals(List.of("pi-1"));
-        });
+    eventually("one node restored")
+        .until(
+            () -> {
+              PiServerPool p = harness.get("restore", "web");
+              return p != null
+                  && p.getStatus().getRestore().getRestoredNodes() != null
+                  && p.getStatus().getRestore().getRestoredNodes().equals(List.of("pi-1"));
+            });
     assertThat(harness.get("restore", "web")).as("still waiting for pi-2").isNotNull();
 
     finish("restore", "web-restore-pi-2");
-    Await.until("pool released", () -> harness.get("restore", "web") == null);
+    eventually("pool released").until(() -> harness.get("restore", "web") == null);
     assertThat(harness.events("restore"))
         .anyMatch(
             e -> "SysctlsRestored".equals(e.getReason()) && e.getNote().contains("2 of 2 nodes"));
@@ -119,19 +122,21 @@ class PoolDeletionTest {
   void aRestoreThatDoesNotFinishIsAbandonedAfterTheTimeoutWithAWarning() {
     runningPool("timeout", true);
     client.resources(PiServerPool.class).inNamespace("timeout").withName("web").delete();
-    Await.until("two restore Jobs", () -> jobs("timeout").size() == 2);
+    eventually("two restore Jobs").until(() -> jobs("timeout").size() == 2);
     finish("timeout", "web-restore-pi-1");
-    Await.until(
-        "pi-1 restored",
-        () -> {
-          PiServerPool p = harness.get("timeout", "web");
-          return p != null && List.of("pi-1").equals(p.getStatus().getRestore().getRestoredNodes());
-        });
-    Await.sleep(1500);
-    assertThat(harness.get("timeout", "web")).as("within the timeout the pool waits").isNotNull();
+    eventually("pi-1 restored")
+        .until(
+            () -> {
+              PiServerPool p = harness.get("timeout", "web");
+              return p != null
+                  && List.of("pi-1").equals(p.getStatus().getRestore().getRestoredNodes());
+            });
+    eventually("within the timeout the pool waits")
+        .during(Duration.ofMillis(1500))
+        .until(() -> harness.get("timeout", "web") != null);
 
     harness.step(Duration.ofSeconds(121));
-    Await.until("pool released", () -> harness.get("timeout", "web") == null);
+    eventually("pool released").until(() -> harness.get("timeout", "web") == null);
     assertThat(harness.events("timeout"))
         .anyMatch(
             e ->
@@ -145,7 +150,7 @@ class PoolDeletionTest {
   void withoutRestoreOnDeleteThePoolGoesAtOnce() {
     runningPool("norestore", false);
     client.resources(PiServerPool.class).inNamespace("norestore").withName("web").delete();
-    Await.until("pool released", () -> harness.get("norestore", "web") == null);
+    eventually("pool released").until(() -> harness.get("norestore", "web") == null);
     assertThat(jobs("norestore")).isEmpty();
   }
 

@@ -1,5 +1,6 @@
 package io.pipool.operator.reconciler;
 
+import static io.pipool.operator.testing.Waiting.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -25,10 +26,10 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.pipool.api.v1alpha1.PiServerPool;
 import io.pipool.api.v1alpha1.ServerSpec;
 import io.pipool.operator.status.Conditions;
-import io.pipool.operator.testing.Await;
 import io.pipool.operator.testing.FakeAgents;
 import io.pipool.operator.testing.Fixtures;
 import io.pipool.operator.testing.OperatorHarness;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -67,10 +68,8 @@ class PoolLifecycleTest {
 
   private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> T await(
       Class<T> type, String ns, String name) {
-    return Await.value(
-        type.getSimpleName() + " " + ns + "/" + name,
-        () -> client.resources(type).inNamespace(ns).withName(name).get(),
-        o -> true);
+    return eventually(type.getSimpleName() + " " + ns + "/" + name)
+        .until(() -> client.resources(type).inNamespace(ns).withName(name).get(), o -> o != null);
   }
 
   @Test
@@ -174,14 +173,17 @@ class PoolLifecycleTest {
     assertThat(svc.getSpec().getPorts().get(0).getTargetPort().getIntVal()).isEqualTo(8080);
 
     PiServerPool seen =
-        Await.value(
-            "status",
-            () -> harness.get("create", "web"),
-            p -> p.getStatus() != null && p.getStatus().getObservedGeneration() != null);
+        eventually("status")
+            .until(
+                () -> harness.get("create", "web"),
+                p ->
+                    p != null
+                        && (p.getStatus() != null
+                            && p.getStatus().getObservedGeneration() != null));
     assertThat(seen.getStatus().getSelector())
         .isEqualTo("pipool.io/pool=web,pipool.io/serving=true");
     assertThat(Conditions.isTrue(seen.getStatus().getConditions(), Conditions.VALID)).isTrue();
-    Await.until("Created event", () -> harness.hasEvent("create", "Created"));
+    eventually("Created event").until(() -> harness.hasEvent("create", "Created"));
   }
 
   @Test
@@ -191,10 +193,10 @@ class PoolLifecycleTest {
     pool.getSpec().getServer().setTlsSecret("web-tls");
     create(pool);
     DaemonSet before =
-        Await.value(
-            "DaemonSet with TLS",
-            () -> client.apps().daemonSets().inNamespace("change").withName("web-agent").get(),
-            d -> true);
+        eventually("DaemonSet with TLS")
+            .until(
+                () -> client.apps().daemonSets().inNamespace("change").withName("web-agent").get(),
+                d -> d != null);
     String hashBefore =
         before.getSpec().getTemplate().getMetadata().getAnnotations().get("pipool.io/config-hash");
     assertThat(before.getSpec().getTemplate().getSpec().getVolumes())
@@ -211,16 +213,17 @@ class PoolLifecycleTest {
         });
 
     DaemonSet after =
-        Await.value(
-            "rolled DaemonSet",
-            () -> client.apps().daemonSets().inNamespace("change").withName("web-agent").get(),
-            d ->
-                !hashBefore.equals(
-                    d.getSpec()
-                        .getTemplate()
-                        .getMetadata()
-                        .getAnnotations()
-                        .get("pipool.io/config-hash")));
+        eventually("rolled DaemonSet")
+            .until(
+                () -> client.apps().daemonSets().inNamespace("change").withName("web-agent").get(),
+                d ->
+                    d != null
+                        && (!hashBefore.equals(
+                            d.getSpec()
+                                .getTemplate()
+                                .getMetadata()
+                                .getAnnotations()
+                                .get("pipool.io/config-hash"))));
     PodSpec spec = after.getSpec().getTemplate().getSpec();
     assertThat(spec.getVolumes()).extracting(Volume::getName).doesNotContain("tls");
     assertThat(spec.getContainers().get(0).getVolumeMounts())
@@ -238,11 +241,11 @@ class PoolLifecycleTest {
     create(Fixtures.pool("invalid", "web"));
     DaemonSet ds = await(DaemonSet.class, "invalid", "web-agent");
     ConfigMap cm = await(ConfigMap.class, "invalid", "web-agent");
-    Await.until(
-        "valid status",
-        () ->
-            Conditions.isTrue(
-                harness.get("invalid", "web").getStatus().getConditions(), Conditions.VALID));
+    eventually("valid status")
+        .until(
+            () ->
+                Conditions.isTrue(
+                    harness.get("invalid", "web").getStatus().getConditions(), Conditions.VALID));
 
     harness.edit(
         "invalid",
@@ -257,15 +260,8 @@ class PoolLifecycleTest {
         .contains(
             "spec.thermal.resumeCelsius: 80.0 is invalid; allowed: a temperature below spec.thermal.drainCelsius (75.0)")
         .contains("spec.server.upstream");
-    Await.until(
-        "InvalidSpec warning",
-        () ->
-            harness.events("invalid").stream()
-                .anyMatch(
-                    e ->
-                        "InvalidSpec".equals(e.getReason())
-                            && "Warning".equals(e.getType())
-                            && e.getNote().contains("resumeCelsius")));
+    eventually("InvalidSpec warning")
+        .until(() -> harness.hasWarning("invalid", "InvalidSpec", "resumeCelsius"));
     assertThat(
             client
                 .apps()
@@ -318,15 +314,15 @@ class PoolLifecycleTest {
         .startsWith("spec.server.mode: \"Bogus\" is invalid; allowed: Static, Echo or Proxy; ")
         .contains("spec.sysctls.values: name \"kernel.panic\\nnet.core.somaxconn\" is invalid")
         .doesNotContain("\n", "ServerSpec");
-    Await.until(
-        "InvalidSpec warning on one line",
-        () ->
-            harness.events("mistyped").stream()
-                .anyMatch(
-                    e ->
-                        "InvalidSpec".equals(e.getReason())
-                            && e.getNote().contains("spec.server.mode")
-                            && !e.getNote().contains("\n")));
+    eventually("InvalidSpec warning on one line")
+        .until(
+            () ->
+                harness.events("mistyped").stream()
+                    .anyMatch(
+                        e ->
+                            "InvalidSpec".equals(e.getReason())
+                                && e.getNote().contains("spec.server.mode")
+                                && !e.getNote().contains("\n")));
     assertThat(client.apps().daemonSets().inNamespace("mistyped").withName("web-agent").get())
         .as("nothing runs for an invalid pool")
         .isNull();
@@ -335,14 +331,15 @@ class PoolLifecycleTest {
   /** The message of the pool's Valid condition, once it is False. */
   private static String invalidMessage(String namespace, String name) {
     PiServerPool seen =
-        Await.value(
-            "Valid=False",
-            () -> harness.get(namespace, name),
-            p ->
-                p.getStatus() != null
-                    && Conditions.find(p.getStatus().getConditions(), Conditions.VALID)
-                        .map(c -> "False".equals(c.getStatus()))
-                        .orElse(false));
+        eventually("Valid=False")
+            .until(
+                () -> harness.get(namespace, name),
+                p ->
+                    p != null
+                        && (p.getStatus() != null
+                            && Conditions.find(p.getStatus().getConditions(), Conditions.VALID)
+                                .map(c -> "False".equals(c.getStatus()))
+                                .orElse(false)));
     return Conditions.find(seen.getStatus().getConditions(), Conditions.VALID)
         .orElseThrow()
         .getMessage();
@@ -360,7 +357,7 @@ class PoolLifecycleTest {
         agents.answer(node, Fixtures.status(node, 0, 50.0, false));
         client.resource(Fixtures.agentPod("scale", "web", node, agents.ip(node))).create();
       }
-      Await.until("one node serving", () -> serving("scale") == 1);
+      eventually("one node serving").until(() -> serving("scale") == 1);
 
       harness.edit(
           "scale",
@@ -368,12 +365,12 @@ class PoolLifecycleTest {
           p -> {
             p.getSpec().setReplicas(3);
           });
-      Await.until("three nodes serving", () -> serving("scale") == 3);
+      eventually("three nodes serving").until(() -> serving("scale") == 3);
       PiServerPool seen =
-          Await.value(
-              "status replicas 3",
-              () -> harness.get("scale", "web"),
-              p -> Integer.valueOf(3).equals(p.getStatus().getReplicas()));
+          eventually("status replicas 3")
+              .until(
+                  () -> harness.get("scale", "web"),
+                  p -> p != null && Integer.valueOf(3).equals(p.getStatus().getReplicas()));
       assertThat(seen.getStatus().getDesiredReplicas()).isEqualTo(3);
       assertThat(seen.getStatus().getNodes())
           .extracting("phase")
@@ -385,7 +382,7 @@ class PoolLifecycleTest {
           p -> {
             p.getSpec().setReplicas(2);
           });
-      Await.until("two nodes serving", () -> serving("scale") == 2);
+      eventually("two nodes serving").until(() -> serving("scale") == 2);
     }
   }
 
@@ -400,23 +397,24 @@ class PoolLifecycleTest {
         agents.answer(node, Fixtures.status(node, 10, 50.0, false));
         client.resource(Fixtures.agentPod("idle", "web", node, agents.ip(node))).create();
       }
-      Await.until(
-          "one node serving and reported",
-          () ->
-              serving("idle") == 1
-                  && Integer.valueOf(1)
-                      .equals(harness.get("idle", "web").getStatus().getReplicas()));
-      Await.sleep(1500); // let the last writes of the start settle
+      // held for a while, so the last writes of the start have settled
+      eventually("one node serving and reported, steadily")
+          .during(Duration.ofMillis(1500))
+          .until(
+              () ->
+                  serving("idle") == 1
+                      && Integer.valueOf(1)
+                          .equals(harness.get("idle", "web").getStatus().getReplicas()));
 
       double before = reconciles("idle");
       harness.drainRequests();
       // the loop keeps going: polls on the interval and reconciles, with unchanged answers
       for (int i = 0; i < 3; i++) {
         int hits = agents.hits();
-        harness.step(java.time.Duration.ofSeconds(1));
-        Await.until("agents polled", () -> agents.hits() > hits);
+        harness.step(Duration.ofSeconds(1));
+        eventually("agents polled").until(() -> agents.hits() > hits);
       }
-      Await.until("at least four more reconciles", () -> reconciles("idle") >= before + 4);
+      eventually("at least four more reconciles").until(() -> reconciles("idle") >= before + 4);
       List<RecordedRequest> writes =
           harness.requests().stream()
               .filter(r -> !"GET".equals(r.getMethod()))
@@ -453,13 +451,15 @@ class PoolLifecycleTest {
     client.resource(broken).create();
 
     PiServerPool seen =
-        Await.value(
-            "SysctlsApplied=False",
-            () -> harness.get("sysctl", "web"),
-            p ->
-                Conditions.find(p.getStatus().getConditions(), Conditions.SYSCTLS_APPLIED)
-                    .map(c -> "False".equals(c.getStatus()))
-                    .orElse(false));
+        eventually("SysctlsApplied=False")
+            .until(
+                () -> harness.get("sysctl", "web"),
+                p ->
+                    p != null
+                        && (Conditions.find(
+                                p.getStatus().getConditions(), Conditions.SYSCTLS_APPLIED)
+                            .map(c -> "False".equals(c.getStatus()))
+                            .orElse(false)));
     assertThat(
             Conditions.find(seen.getStatus().getConditions(), Conditions.SYSCTLS_APPLIED)
                 .orElseThrow()
@@ -472,15 +472,8 @@ class PoolLifecycleTest {
             n ->
                 assertThat(n.getSysctls())
                     .isEqualTo(io.pipool.api.v1alpha1.NodeStatus.SysctlState.Failed));
-    Await.until(
-        "SysctlFailure warning",
-        () ->
-            harness.events("sysctl").stream()
-                .anyMatch(
-                    e ->
-                        "SysctlFailure".equals(e.getReason())
-                            && "Warning".equals(e.getType())
-                            && e.getNote().contains("pi-2")));
+    eventually("SysctlFailure warning")
+        .until(() -> harness.hasWarning("sysctl", "SysctlFailure", "pi-2"));
   }
 
   private static double reconciles(String ns) {

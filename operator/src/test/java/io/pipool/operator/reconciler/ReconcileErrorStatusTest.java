@@ -3,6 +3,7 @@ package io.pipool.operator.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pipool.api.v1alpha1.PiServerPool;
+import io.pipool.autoscale.PoolAutoscaler;
 import io.pipool.operator.config.OperatorConfig;
 import io.pipool.operator.metrics.OperatorMetrics;
 import io.pipool.operator.status.Conditions;
@@ -21,10 +22,12 @@ class ReconcileErrorStatusTest {
   void anErrorWithANewlineStaysOneLineInTheReadyCondition() {
     Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
     PiServerPoolReconciler reconciler =
-        new PiServerPoolReconciler(
+        PiServerPoolReconciler.create(
+            null,
             OperatorConfig.fromEnv(Map.of()),
             clock,
             new OperatorMetrics(new CollectorRegistry()),
+            new PoolAutoscaler(),
             null);
     PiServerPool pool = Fixtures.stored("ns", "web");
 

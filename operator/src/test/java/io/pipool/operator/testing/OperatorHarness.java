@@ -112,6 +112,16 @@ public final class OperatorHarness implements AutoCloseable {
     return events(namespace).stream().anyMatch(e -> reason.equals(e.getReason()));
   }
 
+  /** Whether a Warning with this reason and a note containing {@code text} was recorded. */
+  public boolean hasWarning(String namespace, String reason, String text) {
+    return events(namespace).stream()
+        .anyMatch(
+            e ->
+                reason.equals(e.getReason())
+                    && "Warning".equals(e.getType())
+                    && e.getNote().contains(text));
+  }
+
   /** Drops everything recorded so far. */
   public void drainRequests() {
     while (take(10) != null) {
