@@ -4,6 +4,7 @@ import static io.pipool.operator.testing.Waiting.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -186,6 +187,42 @@ class PoolLifecycleTest {
     eventually("Created event").until(() -> harness.hasEvent("create", "Created"));
   }
 
+  /**
+   * An object of an owned name that the operator's cache cannot see (it lacks the managed-by label)
+   * makes the create meet 409: the operator takes it over instead of failing every reconcile, and
+   * everything that depends on it follows.
+   */
+  @Test
+  void anUnlabelledObjectInTheWayIsTakenOverNotAFailedReconcile() {
+    client
+        .resource(new NamespaceBuilder().withNewMetadata().withName("taken").endMetadata().build())
+        .create();
+    client
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("web-agent")
+                .withNamespace("taken")
+                .withLabels(Map.of("team", "edge"))
+                .endMetadata()
+                .withData(Map.of("agent.yaml", "left over"))
+                .build())
+        .create();
+    create(Fixtures.pool("taken", "web"));
+
+    await(DaemonSet.class, "taken", "web-agent");
+    ConfigMap cm =
+        eventually("the ConfigMap taken over")
+            .until(
+                () -> client.configMaps().inNamespace("taken").withName("web-agent").get(),
+                c -> c.getData().get("agent.yaml").contains("somaxconn"));
+    assertThat(cm.getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/managed-by", "pi-pool-operator")
+        .containsEntry("team", "edge");
+    assertThat(harness.get("taken", "web").getStatus().getConditions())
+        .noneMatch(c -> "ReconcileFailed".equals(c.getReason()));
+  }
+
   @Test
   void aSpecChangeRollsThePodsAndRemovesWhatWasRemoved() {
     PiServerPool pool = Fixtures.pool("change", "web");
@@ -357,6 +394,17 @@ class PoolLifecycleTest {
         agents.answer(node, Fixtures.status(node, 0, 50.0, false));
         client.resource(Fixtures.agentPod("scale", "web", node, agents.ip(node))).create();
       }
+      // a node whose pod appears after a poll started is polled at the next interval: the
+      // clock moves on until every agent has answered
+      eventually("all three agents reachable")
+          .pollInterval(Duration.ofMillis(300))
+          .until(
+              () -> {
+                harness.step(Duration.ofSeconds(1));
+                return Integer.valueOf(3)
+                    .equals(
+                        harness.get("scale", "web").getStatus().getTotals().getReachableNodes());
+              });
       eventually("one node serving").until(() -> serving("scale") == 1);
 
       harness.edit(
