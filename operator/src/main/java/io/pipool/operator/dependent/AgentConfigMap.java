@@ -9,7 +9,7 @@ import io.pipool.operator.model.PoolNames;
 /** The agent's agent.yaml. */
 @KubernetesDependent(
     createResourceOnlyIfNotExistingWithSSA = false,
-    informer = @Informer(labelSelector = OwnedDependent.MANAGED))
+    informer = @Informer(labelSelector = PoolNames.MANAGED_SELECTOR))
 public final class AgentConfigMap extends OwnedDependent<ConfigMap> {
 
   public AgentConfigMap() {

@@ -9,7 +9,7 @@ import io.pipool.operator.model.PoolNames;
 /** The agent DaemonSet; built by {@link PoolDependentFactory}, which knows the default image. */
 @KubernetesDependent(
     createResourceOnlyIfNotExistingWithSSA = false,
-    informer = @Informer(labelSelector = OwnedDependent.MANAGED))
+    informer = @Informer(labelSelector = PoolNames.MANAGED_SELECTOR))
 public final class AgentDaemonSet extends OwnedDependent<DaemonSet> {
 
   /**

@@ -9,7 +9,7 @@ import io.pipool.operator.model.PoolNames;
 /** The agent's Role: read its own pods. */
 @KubernetesDependent(
     createResourceOnlyIfNotExistingWithSSA = false,
-    informer = @Informer(labelSelector = OwnedDependent.MANAGED))
+    informer = @Informer(labelSelector = PoolNames.MANAGED_SELECTOR))
 public final class AgentRole extends OwnedDependent<Role> {
 
   public AgentRole() {

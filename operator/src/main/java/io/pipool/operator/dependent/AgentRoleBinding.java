@@ -9,7 +9,7 @@ import io.pipool.operator.model.PoolNames;
 /** Binds the agent's Role to its ServiceAccount. */
 @KubernetesDependent(
     createResourceOnlyIfNotExistingWithSSA = false,
-    informer = @Informer(labelSelector = OwnedDependent.MANAGED))
+    informer = @Informer(labelSelector = PoolNames.MANAGED_SELECTOR))
 public final class AgentRoleBinding extends OwnedDependent<RoleBinding> {
 
   public AgentRoleBinding() {

@@ -9,7 +9,7 @@ import io.pipool.operator.model.PoolNames;
 /** The agent's ServiceAccount. */
 @KubernetesDependent(
     createResourceOnlyIfNotExistingWithSSA = false,
-    informer = @Informer(labelSelector = OwnedDependent.MANAGED))
+    informer = @Informer(labelSelector = PoolNames.MANAGED_SELECTOR))
 public final class AgentServiceAccount extends OwnedDependent<ServiceAccount> {
 
   public AgentServiceAccount() {

@@ -16,7 +16,7 @@ import java.util.List;
  */
 @KubernetesDependent(
     createResourceOnlyIfNotExistingWithSSA = false,
-    informer = @Informer(labelSelector = OwnedDependent.MANAGED))
+    informer = @Informer(labelSelector = PoolNames.MANAGED_SELECTOR))
 public final class FrontendConfigMap extends OwnedDependent<ConfigMap> {
 
   public FrontendConfigMap() {

@@ -6,7 +6,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.pipool.api.v1alpha1.PiServerPool;
-import io.pipool.operator.model.PoolNames;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -16,15 +15,12 @@ import java.util.function.Function;
  * production default), garbage-collected with the pool through its controller owner reference.
  *
  * <p>Each subclass carries {@code @KubernetesDependent(createResourceOnlyIfNotExistingWithSSA =
- * false, informer = @Informer(labelSelector = MANAGED))}: only objects the operator labelled are
- * cached, and an object already there (created by an earlier run the cache has not seen yet) is
- * taken over by the apply instead of failing the reconcile.
+ * false, informer = @Informer(labelSelector = PoolNames.MANAGED_SELECTOR))}: only objects the
+ * operator labelled are cached, and an object already there (created by an earlier run the cache
+ * has not seen yet) is taken over by the apply instead of failing the reconcile.
  */
 abstract class OwnedDependent<R extends HasMetadata>
     extends CRUDKubernetesDependentResource<R, PiServerPool> {
-
-  /** The label selector of every owned kind's informer. */
-  static final String MANAGED = PoolNames.MANAGED_BY_LABEL + "=" + PoolNames.MANAGED_BY;
 
   private final Function<PiServerPool, String> name;
   private final BiFunction<PiServerPool, Context<PiServerPool>, R> build;

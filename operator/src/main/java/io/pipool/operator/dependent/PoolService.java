@@ -9,7 +9,7 @@ import io.pipool.operator.model.PoolNames;
 /** The pool's Service, selecting the serving agents only. */
 @KubernetesDependent(
     createResourceOnlyIfNotExistingWithSSA = false,
-    informer = @Informer(labelSelector = OwnedDependent.MANAGED))
+    informer = @Informer(labelSelector = PoolNames.MANAGED_SELECTOR))
 public final class PoolService extends OwnedDependent<Service> {
 
   public PoolService() {

@@ -18,6 +18,9 @@ public final class PoolNames {
   public static final String AGENT_NAME = "pi-pool-agent";
   public static final String MANAGED_BY = "pi-pool-operator";
 
+  /** Label selector of everything the operator creates; its informers cache only these. */
+  public static final String MANAGED_SELECTOR = MANAGED_BY_LABEL + "=" + MANAGED_BY;
+
   /** Pod-template annotation whose change rolls the agent pods. */
   public static final String CONFIG_HASH = PiServerPool.GROUP + "/config-hash";
 

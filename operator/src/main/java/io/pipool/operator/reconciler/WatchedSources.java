@@ -18,8 +18,6 @@ import java.util.Set;
  */
 final class WatchedSources {
 
-  static final String MANAGED = PoolNames.MANAGED_BY_LABEL + "=" + PoolNames.MANAGED_BY;
-
   /** Pods per page of the informer's list requests. */
   static final long POD_LIST_PAGE = 100;
 
@@ -29,7 +27,7 @@ final class WatchedSources {
       EventSourceContext<PiServerPool> context) {
     InformerEventSourceConfiguration.Builder<Pod> pods =
         InformerEventSourceConfiguration.from(Pod.class, PiServerPool.class)
-            .withLabelSelector(MANAGED)
+            .withLabelSelector(PoolNames.MANAGED_SELECTOR)
             .withNamespacesInheritedFromController()
             .withSecondaryToPrimaryMapper(WatchedSources::poolOfPod)
             // list hundreds of pods in pages, not as one large response held in memory
@@ -47,7 +45,7 @@ final class WatchedSources {
       EventSourceContext<PiServerPool> context) {
     return new InformerEventSource<>(
         InformerEventSourceConfiguration.from(Job.class, PiServerPool.class)
-            .withLabelSelector(MANAGED)
+            .withLabelSelector(PoolNames.MANAGED_SELECTOR)
             .withNamespacesInheritedFromController()
             .build(),
         context);
