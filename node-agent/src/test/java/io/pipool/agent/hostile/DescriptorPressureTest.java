@@ -126,7 +126,11 @@ class DescriptorPressureTest {
         Duration.ofSeconds(15),
         () -> status(admin).connections().active() == 0);
     Hostile.stillServes(traffic, "/", 200);
-    assertThat(Files.readString(log)).doesNotContain("Too many open files");
+    assertThat(Files.readString(log))
+        .doesNotContain("Too many open files")
+        // one plain line per event: time, level, logger, message
+        .containsPattern(
+            "(?m)^\\d{4}-\\d\\d-\\d\\dT[0-9:.]+\\S* INFO Main - serving Echo on 127.0.0.1:");
   }
 
   private static boolean answers(int port, String path) {

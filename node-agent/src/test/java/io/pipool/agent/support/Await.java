@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 
 /** Blocking helpers for the test thread (never an event loop). */
 public final class Await {
@@ -21,19 +22,13 @@ public final class Await {
     }
   }
 
-  /** Polls until the condition holds; fails with {@code what} after {@code limit}. */
+  /**
+   * Polls (Awaitility) until the condition holds; fails naming {@code what} after {@code limit}.
+   */
   public static void until(String what, Duration limit, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for: " + what);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for: " + what);
-      }
-    }
+    Awaitility.await(what)
+        .atMost(limit)
+        .pollInterval(Duration.ofMillis(50))
+        .until(condition::getAsBoolean);
   }
 }
