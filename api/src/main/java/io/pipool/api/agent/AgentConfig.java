@@ -75,7 +75,8 @@ public record AgentConfig(
    *
    * @param host traffic bind address (0.0.0.0)
    * @param port traffic port (8080; 0: any free port)
-   * @param adminHost admin bind address (the pod IP from PIPOOL_POD_IP when set, else 0.0.0.0)
+   * @param adminHost admin bind address; absent: the pod's IP (PIPOOL_POD_IP) when set, else
+   *     0.0.0.0, which the agent fills in when it reads the file (it depends on the pod)
    * @param adminPort admin port for /healthz, /readyz, /metrics, /v1/status (9090)
    * @param mode Echo, Static or Proxy (Echo)
    * @param echoBodyBytes Echo body size (1024)
@@ -119,7 +120,6 @@ public record AgentConfig(
     public Server {
       host = requireNonNullElse(host, DEFAULT_HOST);
       port = requireNonNullElse(port, ServerSpec.DEFAULT_PORT);
-      adminHost = requireNonNullElse(adminHost, DEFAULT_HOST);
       adminPort = requireNonNullElse(adminPort, ServerSpec.DEFAULT_ADMIN_PORT);
       mode = requireNonNullElse(mode, ServerSpec.Mode.Echo);
       echoBodyBytes = requireNonNullElse(echoBodyBytes, ServerSpec.DEFAULT_ECHO_BODY_BYTES);
@@ -170,7 +170,11 @@ public record AgentConfig(
       Integer checkIntervalSeconds) {
 
     public static final String DEFAULT_PROC_ROOT = "/proc/sys";
-    public static final String DEFAULT_STATE_FILE = "/var/lib/pi-pool/sysctl-originals.json";
+
+    /** The folder of the state file; the operator mounts it from the host, so it survives pods. */
+    public static final String DEFAULT_STATE_DIR = "/var/lib/pi-pool";
+
+    public static final String DEFAULT_STATE_FILE = DEFAULT_STATE_DIR + "/sysctl-originals.json";
     public static final int DEFAULT_CHECK_INTERVAL_SECONDS = 30;
 
     /** Fills in the defaults; values keep their order, trimmed. */

@@ -86,26 +86,35 @@ public final class ConfigLoader {
       }
       fromEnv.put(e.path(), e.variable());
       ObjectNode target = e.section() == null ? root : section(root, e.section());
+      if (target == null) {
+        continue; // the section's wrong type is reported when the tree is bound
+      }
       if (e.isMap()) {
         target.set(e.field(), pairs(e.path(), value, problems));
       } else {
         target.put(e.field(), value.trim());
       }
     }
-    String podIp = env.get(AgentVariables.POD_IP);
+    // server.adminHost's default depends on the pod: its IP when the downward API gives it
     String[] field = AgentVariables.POD_IP_FIELD.split("\\.");
-    if (podIp != null && !podIp.isBlank() && !root.path(field[0]).hasNonNull(field[1])) {
-      section(root, field[0]).put(field[1], podIp.trim());
-      fromEnv.put(AgentVariables.POD_IP_FIELD, AgentVariables.POD_IP);
+    ObjectNode server = section(root, field[0]);
+    if (server != null && !server.hasNonNull(field[1])) {
+      String podIp = env.getOrDefault(AgentVariables.POD_IP, "").trim();
+      server.put(field[1], podIp.isEmpty() ? AgentConfig.Server.DEFAULT_HOST : podIp);
+      if (!podIp.isEmpty()) {
+        fromEnv.put(AgentVariables.POD_IP_FIELD, AgentVariables.POD_IP);
+      }
     }
     return fromEnv;
   }
 
+  /** The section's object, made when absent; null when the file has something else there. */
   private static ObjectNode section(ObjectNode root, String name) {
-    if (root.get(name) instanceof ObjectNode existing) {
-      return existing;
+    JsonNode existing = root.get(name);
+    if (existing instanceof ObjectNode object) {
+      return object;
     }
-    return root.putObject(name);
+    return existing == null || existing.isNull() ? root.putObject(name) : null;
   }
 
   /** {@code name=value,name=value} as an object, in order. */

@@ -53,16 +53,19 @@ final class ProblemCollector extends DeserializationProblemHandler {
   @Override
   public Object handleWeirdStringValue(
       DeserializationContext ctxt, Class<?> targetType, String value, String failureMsg) {
-    problems.add(
-        path(ctxt.getParser().getParsingContext()) + ": \"" + value + "\" " + allowed(targetType));
-    return null;
+    return refuse(ctxt, "\"" + value + "\"", targetType);
   }
 
   @Override
   public Object handleWeirdNumberValue(
       DeserializationContext ctxt, Class<?> targetType, Number value, String failureMsg) {
+    return refuse(ctxt, String.valueOf(value), targetType);
+  }
+
+  /** Records the problem; null lets the field keep its default. */
+  private Object refuse(DeserializationContext ctxt, String shown, Class<?> targetType) {
     problems.add(
-        path(ctxt.getParser().getParsingContext()) + ": " + value + " " + allowed(targetType));
+        path(ctxt.getParser().getParsingContext()) + ": " + shown + " " + allowed(targetType));
     return null;
   }
 
