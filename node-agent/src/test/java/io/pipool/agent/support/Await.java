@@ -1,12 +1,9 @@
 package io.pipool.agent.support;
 
 import io.vertx.core.Future;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import org.awaitility.Awaitility;
 
-/** Blocking helpers for the test thread (never an event loop). */
+/** Blocking on a Vert.x future from the test thread (never an event loop). */
 public final class Await {
 
   private Await() {}
@@ -20,15 +17,5 @@ public final class Await {
     } catch (Exception e) {
       throw new AssertionError("future did not complete: " + e, e);
     }
-  }
-
-  /**
-   * Polls (Awaitility) until the condition holds; fails naming {@code what} after {@code limit}.
-   */
-  public static void until(String what, Duration limit, BooleanSupplier condition) {
-    Awaitility.await(what)
-        .atMost(limit)
-        .pollInterval(Duration.ofMillis(50))
-        .until(condition::getAsBoolean);
   }
 }

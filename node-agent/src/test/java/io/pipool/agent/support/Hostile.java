@@ -1,6 +1,7 @@
 package io.pipool.agent.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.pipool.agent.NodeAgent;
 import io.pipool.api.agent.AgentConfig;
@@ -32,10 +33,9 @@ public final class Hostile {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Await.until(
-        "warm-up connection released",
-        java.time.Duration.ofSeconds(5),
-        () -> agent.state().gate().active() == 0);
+    await("warm-up connection released")
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> agent.state().gate().active() == 0);
     return agent;
   }
 
