@@ -270,9 +270,4 @@ public final class NodeAgent {
   public AgentState state() {
     return state;
   }
-
-  /** The config the agent runs with. */
-  public AgentConfig config() {
-    return config;
-  }
 }

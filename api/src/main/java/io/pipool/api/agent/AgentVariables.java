@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The agent's environment variables, derived from {@link AgentConfig}'s fields: {@code
@@ -62,14 +61,13 @@ public final class AgentVariables {
     return ENTRIES;
   }
 
-  /** The entry of a dotted path such as {@code server.port}. */
-  public static Optional<Entry> forPath(String path) {
-    return ENTRIES.stream().filter(e -> e.path().equals(path)).findFirst();
-  }
-
-  /** The variable of a dotted path; fails for a path that is no field. */
+  /**
+   * The variable of a dotted path such as {@code server.port}; fails for a path that is no field.
+   */
   public static String of(String path) {
-    return forPath(path)
+    return ENTRIES.stream()
+        .filter(e -> e.path().equals(path))
+        .findFirst()
         .map(Entry::variable)
         .orElseThrow(() -> new IllegalArgumentException("no agent.yaml field " + path));
   }

@@ -1,6 +1,7 @@
 package io.pipool.agent.cli;
 
 import io.pipool.api.agent.AgentConfig;
+import io.vertx.core.logging.SLF4JLogDelegateFactory;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -25,7 +26,7 @@ final class LogSetup {
     properties(level).forEach((k, v) -> System.getProperties().putIfAbsent(k, v));
   }
 
-  /** slf4j-simple's properties for {@code level}. */
+  /** slf4j-simple's properties for {@code level}, and Vert.x's choice of slf4j. */
   static Map<String, String> properties(AgentConfig.Logging.Level level) {
     String name = level.name().toLowerCase(Locale.ROOT);
     Map<String, String> p = new LinkedHashMap<>();
@@ -35,6 +36,8 @@ final class LogSetup {
     p.put(PREFIX + "showThreadName", "false");
     p.put(PREFIX + "showShortLogName", "true");
     p.put(PREFIX + "logFile", "System.err");
+    // Vert.x finds slf4j by itself unless a JUL configuration is on the class path; say it
+    p.put("vertx.logger-delegate-factory-class-name", SLF4JLogDelegateFactory.class.getName());
     String libraries = level == AgentConfig.Logging.Level.DEBUG ? name : "warn";
     for (String lib : LIBRARIES) {
       p.put(PREFIX + "log." + lib, libraries);

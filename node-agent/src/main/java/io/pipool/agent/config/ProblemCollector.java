@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
+import com.fasterxml.jackson.databind.deser.ValueInstantiator;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -77,12 +78,31 @@ final class ProblemCollector extends DeserializationProblemHandler {
       JsonParser p,
       String failureMsg)
       throws IOException {
+    return wrongShape(p, targetType.getRawClass());
+  }
+
+  @Override
+  public Object handleMissingInstantiator(
+      DeserializationContext ctxt,
+      Class<?> instClass,
+      ValueInstantiator valueInsta,
+      JsonParser p,
+      String msg)
+      throws IOException {
+    return wrongShape(p, instClass);
+  }
+
+  /** A list, mapping or scalar where something else belongs: skipped, the default kept. */
+  private Object wrongShape(JsonParser p, Class<?> targetType) throws IOException {
+    JsonToken t = p.currentToken();
+    boolean container = t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY;
     String found =
         t == JsonToken.START_OBJECT
             ? "a mapping"
             : t == JsonToken.START_ARRAY ? "a list" : p.getText();
-    problems.add(
-        path(p.getParsingContext()) + ": " + found + " " + allowed(targetType.getRawClass()));
+    // at the start of a container the parser's context is already the container's own
+    JsonStreamContext where = container ? p.getParsingContext().getParent() : p.getParsingContext();
+    problems.add(path(where) + ": " + found + " " + allowed(targetType));
     p.skipChildren();
     return null;
   }

@@ -29,6 +29,9 @@ class LogSetupTest {
         .containsEntry(P + "showDateTime", "true")
         .containsEntry(P + "showShortLogName", "true")
         .containsEntry(P + "showThreadName", "false")
-        .containsEntry(P + "logFile", "System.err");
+        .containsEntry(P + "logFile", "System.err")
+        .containsEntry(
+            "vertx.logger-delegate-factory-class-name",
+            "io.vertx.core.logging.SLF4JLogDelegateFactory");
   }
 }

@@ -175,6 +175,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aSectionOfTheWrongShapeIsAProblemOfItsOwn() {
+    assertThatThrownBy(
+            () -> ConfigLoader.parse("server: [1, 2]\nsysctls: 5\n", "agent.yaml", Map.of()))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly(
+                        "server: a list is not allowed; allowed is a mapping of fields",
+                        "sysctls: 5 is not allowed; allowed is a mapping of fields"));
+  }
+
+  @Test
   void aProblemFromTheEnvironmentNamesItsVariable() {
     assertThatThrownBy(() -> fromEnv(Map.of("PIPOOL_SERVER_PORT", "70000")))
         .hasMessageContaining(
