@@ -2,7 +2,6 @@ package io.pipool.agent;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pipool.agent.balancer.AgentCheckVerticle;
-import io.pipool.agent.config.AgentSettings;
 import io.pipool.agent.kube.PodLabelWatcher;
 import io.pipool.agent.server.AdminVerticle;
 import io.pipool.agent.server.ConnectionGate;
@@ -12,6 +11,9 @@ import io.pipool.agent.server.TrafficVerticle;
 import io.pipool.agent.status.AgentMetrics;
 import io.pipool.agent.status.AgentState;
 import io.pipool.agent.status.MonitorVerticle;
+import io.pipool.api.agent.AgentConfig;
+import io.pipool.api.v1alpha1.PiServerPool;
+import io.pipool.api.v1alpha1.ServerSpec;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -20,7 +22,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One node agent, embeddable: the {@code serve} command runs one, the simulator runs hundreds in
@@ -29,7 +32,7 @@ import java.util.logging.Logger;
  */
 public final class NodeAgent {
 
-  private static final Logger LOG = Logger.getLogger(NodeAgent.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
 
   /** Descriptors kept free for the JVM, logs, sysctl and sensor reads and the API watch. */
   static final int FD_RESERVE = 64;
@@ -45,7 +48,7 @@ public final class NodeAgent {
       ConnectionGuard.REJECT_BACKLOG + AdminVerticle.MAX_CONNECTIONS;
 
   private final Vertx vertx;
-  private final AgentSettings settings;
+  private final AgentConfig config;
   private final AgentState state;
   private final List<String> deployments = new ArrayList<>();
   private PodLabelWatcher watcher;
@@ -54,9 +57,9 @@ public final class NodeAgent {
   private int agentCheckPort = -1;
   private Future<Void> stopping;
 
-  private NodeAgent(Vertx vertx, AgentSettings settings, AgentState state) {
+  private NodeAgent(Vertx vertx, AgentConfig config, AgentState state) {
     this.vertx = vertx;
-    this.settings = settings;
+    this.config = config;
     this.state = state;
   }
 
@@ -73,34 +76,34 @@ public final class NodeAgent {
    * @param clientOrNull a client to watch the agent's own pod with; null to run from config only
    */
   public static Future<NodeAgent> start(
-      Vertx vertx, AgentSettings settings, KubernetesClient clientOrNull, Clock clock) {
-    AgentSettings.Server srv = settings.server();
+      Vertx vertx, AgentConfig config, KubernetesClient clientOrNull, Clock clock) {
+    AgentConfig.Server srv = config.server();
     return vertx
-        .executeBlocking(() -> preflight(settings), false)
+        .executeBlocking(() -> preflight(config), false)
         .compose(
             max -> {
               ConnectionGate gate =
-                  new ConnectionGate(max, settings.thermal().shedConnectionFraction());
+                  new ConnectionGate(max, config.thermal().shedConnectionFraction());
               boolean watch =
                   clientOrNull != null
-                      && settings.watchPod()
-                      && !settings.pod().isEmpty()
-                      && !settings.namespace().isEmpty();
+                      && config.serving().watchPod()
+                      && !config.pod().isEmpty()
+                      && !config.namespace().isEmpty();
               AgentState state =
                   new AgentState(
                       clock,
                       gate,
-                      settings.initialServing(),
+                      config.serving().initial() == AgentConfig.Serving.Initial.Serving,
                       watch
-                          ? "waiting for label " + io.pipool.api.v1alpha1.PiServerPool.SERVING_LABEL
+                          ? "waiting for label " + PiServerPool.SERVING_LABEL
                           : "serving.initial");
-              NodeAgent agent = new NodeAgent(vertx, settings, state);
+              NodeAgent agent = new NodeAgent(vertx, config, state);
               AgentMetrics metrics = new AgentMetrics(state, true);
               ConnectionGuard guard =
                   new ConnectionGuard(gate, srv.headerTimeoutSeconds(), () -> refusal(state));
               Future<Void> up =
                   agent
-                      .deploy(new MonitorVerticle(settings, state))
+                      .deploy(new MonitorVerticle(config, state))
                       .compose(v -> agent.deployTraffic(srv, state, metrics, guard))
                       .compose(
                           v -> {
@@ -109,7 +112,7 @@ public final class NodeAgent {
                                     srv.adminHost(),
                                     srv.adminPort(),
                                     new AdminVerticle.Identity(
-                                        settings.node(), settings.pod(), version()),
+                                        config.node(), config.pod(), version()),
                                     state,
                                     metrics);
                             return agent
@@ -122,7 +125,7 @@ public final class NodeAgent {
                         if (watch) {
                           agent.watcher =
                               PodLabelWatcher.start(
-                                  clientOrNull, settings.namespace(), settings.pod(), state);
+                                  clientOrNull, config.namespace(), config.pod(), state);
                         }
                         return Future.succeededFuture(agent);
                       })
@@ -131,9 +134,9 @@ public final class NodeAgent {
   }
 
   /** Checks files and the open-file limit; returns the connection cap to use. */
-  private static int preflight(AgentSettings s) {
-    AgentSettings.Server srv = s.server();
-    if (srv.mode() == AgentSettings.Mode.Static && !Files.isDirectory(srv.staticDir())) {
+  private static int preflight(AgentConfig s) {
+    AgentConfig.Server srv = s.server();
+    if (srv.mode() == ServerSpec.Mode.Static && !Files.isDirectory(srv.staticDir())) {
       throw new IllegalStateException(
           "server.staticDir " + srv.staticDir() + " is not a folder (Static mode serves from it)");
     }
@@ -148,13 +151,13 @@ public final class NodeAgent {
     int reserve =
         (int) Math.max(FD_RESERVE, open + FD_HEADROOM)
             + RESERVED_FOR_GUARDS
-            + (srv.mode() == AgentSettings.Mode.Proxy
-                ? srv.eventLoops() * TrafficVerticle.PROXY_POOL_SIZE
+            + (srv.mode() == ServerSpec.Mode.Proxy
+                ? srv.eventLoopCount() * TrafficVerticle.PROXY_POOL_SIZE
                 : 0);
     FdBudget.Result r =
         FdBudget.cap(srv.maxConnections(), FdBudget.readSoftLimit(s.limitsFile()), reserve);
     if (r.warning() != null) {
-      LOG.warning(r.warning());
+      LOG.warn(r.warning());
     }
     return r.maxConnections();
   }
@@ -169,7 +172,7 @@ public final class NodeAgent {
   }
 
   private Future<Void> deployTraffic(
-      AgentSettings.Server srv, AgentState state, AgentMetrics metrics, ConnectionGuard guard) {
+      AgentConfig.Server srv, AgentState state, AgentMetrics metrics, ConnectionGuard guard) {
     TrafficVerticle first = new TrafficVerticle(srv, srv.port(), state, metrics, guard);
     return deploy(first)
         .compose(
@@ -177,7 +180,7 @@ public final class NodeAgent {
               trafficPort = first.actualPort();
               // Further event loops share the first one's port (Vert.x balances accepts).
               List<Future<Void>> more = new ArrayList<>();
-              for (int i = 1; i < srv.eventLoops(); i++) {
+              for (int i = 1; i < srv.eventLoopCount(); i++) {
                 more.add(deploy(new TrafficVerticle(srv, trafficPort, state, metrics, guard)));
               }
               return Future.all(more).mapEmpty();
@@ -186,10 +189,10 @@ public final class NodeAgent {
 
   /** HAProxy's agent check, when the pool sets a port for it. */
   private Future<Void> deployAgentCheck() {
-    if (!settings.server().agentCheck()) {
+    if (!config.server().agentCheck()) {
       return Future.succeededFuture();
     }
-    AgentCheckVerticle check = AgentCheckVerticle.forAgent(settings, state);
+    AgentCheckVerticle check = AgentCheckVerticle.forAgent(config, state);
     return deploy(check).onSuccess(x -> agentCheckPort = check.actualPort());
   }
 
@@ -218,7 +221,7 @@ public final class NodeAgent {
       watcher.close();
     }
     Promise<Void> drained = Promise.promise();
-    long deadline = System.nanoTime() + settings.shutdownGraceSeconds() * 1_000_000_000L;
+    long deadline = System.nanoTime() + config.shutdownGraceSeconds() * 1_000_000_000L;
     waitForInFlight(drained, deadline);
     stopping = drained.future().compose(v -> undeployAll());
     return stopping;
@@ -227,8 +230,7 @@ public final class NodeAgent {
   private void waitForInFlight(Promise<Void> drained, long deadline) {
     if (state.inFlight() <= 0 || System.nanoTime() >= deadline) {
       if (state.inFlight() > 0) {
-        LOG.warning(
-            () -> state.inFlight() + " requests still in flight after the grace period; closing");
+        LOG.warn("{} requests still in flight after the grace period; closing", state.inFlight());
       }
       drained.complete();
       return;
@@ -267,10 +269,5 @@ public final class NodeAgent {
   /** The agent's live state (read it; the agent changes it). */
   public AgentState state() {
     return state;
-  }
-
-  /** The settings the agent runs with. */
-  public AgentSettings settings() {
-    return settings;
   }
 }

@@ -1,6 +1,7 @@
 package io.pipool.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.pipool.agent.support.Admin;
 import io.pipool.agent.support.Await;
@@ -68,7 +69,7 @@ class DrainTest {
       assertThat(r.header("connection")).isEqualTo("close");
       Await.result(stopped);
     }
-    Await.until("admin port closed", Duration.ofSeconds(5), () -> refused(admin));
+    await("admin port closed").atMost(Duration.ofSeconds(5)).until(() -> refused(admin));
   }
 
   private static boolean refused(int port) {

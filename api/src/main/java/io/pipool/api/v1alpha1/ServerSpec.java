@@ -33,6 +33,15 @@ public class ServerSpec {
    */
   public static final int DEFAULT_ADMIN_PORT = 9090;
 
+  /** The Echo body size when spec.server.echoBodyBytes is not given. */
+  public static final int DEFAULT_ECHO_BODY_BYTES = 1024;
+
+  /** The per-node connection cap when spec.server.maxConnections is not given. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 4000;
+
+  /** The idle keep-alive timeout when spec.server.idleTimeoutSeconds is not given. */
+  public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
+
   /** What the traffic port answers with. */
   public enum Mode {
     Static,
@@ -75,8 +84,8 @@ public class ServerSpec {
   @JsonPropertyDescription("Size in bytes of the body Echo mode answers with.")
   @Min(0)
   @Max(1048576)
-  @Default("1024")
-  private Integer echoBodyBytes = 1024;
+  @Default("" + DEFAULT_ECHO_BODY_BYTES)
+  private Integer echoBodyBytes = DEFAULT_ECHO_BODY_BYTES;
 
   @JsonPropertyDescription("Gzip compressible responses when the client accepts it.")
   @Default("true")
@@ -92,14 +101,14 @@ public class ServerSpec {
           + " Retry-After and is closed. The headline figure for a Raspberry Pi 4 is 4000.")
   @Min(1)
   @Max(1000000)
-  @Default("4000")
-  private Integer maxConnections = 4000;
+  @Default("" + DEFAULT_MAX_CONNECTIONS)
+  private Integer maxConnections = DEFAULT_MAX_CONNECTIONS;
 
   @JsonPropertyDescription("Seconds a keep-alive connection may stay idle before it is closed.")
   @Min(1)
   @Max(3600)
-  @Default("60")
-  private Integer idleTimeoutSeconds = 60;
+  @Default("" + DEFAULT_IDLE_TIMEOUT_SECONDS)
+  private Integer idleTimeoutSeconds = DEFAULT_IDLE_TIMEOUT_SECONDS;
 
   @JsonPropertyDescription(
       "Name of a kubernetes.io/tls Secret; when set the traffic port speaks TLS (and h2 via"

@@ -14,13 +14,19 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "thresholds must satisfy resumeCelsius < drainCelsius < criticalCelsius")
 public class ThermalSpec {
 
+  /** drainCelsius when not given; the agent stops shedding below it too. */
+  public static final int DEFAULT_DRAIN_CELSIUS = 75;
+
+  /** criticalCelsius when not given: the agent sheds load at or above it. */
+  public static final int DEFAULT_CRITICAL_CELSIUS = 80;
+
   @JsonPropertyDescription(
       "At or above this SoC temperature (°C) a node leaves rotation until it has cooled below"
           + " resumeCelsius. The Pi 4 firmware starts throttling at 80 °C.")
   @Min(30)
   @Max(100)
-  @Default("75")
-  private Double drainCelsius = 75.0;
+  @Default("" + DEFAULT_DRAIN_CELSIUS)
+  private Double drainCelsius = (double) DEFAULT_DRAIN_CELSIUS;
 
   @JsonPropertyDescription(
       "A drained node may serve again only below this temperature (°C); the gap to drainCelsius"
@@ -35,8 +41,8 @@ public class ThermalSpec {
           + " cap, 503 with Retry-After, not ready) without waiting for the operator.")
   @Min(30)
   @Max(110)
-  @Default("80")
-  private Double criticalCelsius = 80.0;
+  @Default("" + DEFAULT_CRITICAL_CELSIUS)
+  private Double criticalCelsius = (double) DEFAULT_CRITICAL_CELSIUS;
 
   @JsonPropertyDescription(
       "Treat a node whose firmware reports it is currently throttled (vcgencmd get_throttled bit"

@@ -1,7 +1,7 @@
 package io.pipool.agent.balancer;
 
-import io.pipool.agent.config.AgentSettings;
 import io.pipool.agent.status.AgentState;
+import io.pipool.api.agent.AgentConfig;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -10,7 +10,8 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * HAProxy's agent-check protocol on its own port: every connection gets one line from {@code reply}
@@ -26,7 +27,7 @@ public final class AgentCheckVerticle extends AbstractVerticle {
   /** How long one connection may stay open. */
   public static final long WRITE_DEADLINE_MS = 2000;
 
-  private static final Logger LOG = Logger.getLogger(AgentCheckVerticle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(AgentCheckVerticle.class);
 
   private final String host;
   private final int port;
@@ -44,11 +45,11 @@ public final class AgentCheckVerticle extends AbstractVerticle {
   }
 
   /** The agent-check listener of an agent: its answers come from the agent's live state. */
-  public static AgentCheckVerticle forAgent(AgentSettings settings, AgentState state) {
-    double drain = settings.thermal().recoverCelsius();
+  public static AgentCheckVerticle forAgent(AgentConfig config, AgentState state) {
+    double drain = config.thermal().recoverCelsius();
     return new AgentCheckVerticle(
-        settings.server().host(),
-        settings.server().agentCheckPort(),
+        config.server().host(),
+        config.server().agentCheckPort(),
         () ->
             AgentCheckReply.of(
                 new AgentCheckReply.Inputs(
@@ -70,7 +71,7 @@ public final class AgentCheckVerticle extends AbstractVerticle {
         .listen(port, host)
         .onSuccess(
             s -> {
-              LOG.info(() -> "agent-check listening on " + host + ":" + s.actualPort());
+              LOG.info("agent-check listening on {}:{}", host, s.actualPort());
               started.complete();
             })
         .onFailure(

@@ -1,125 +1,47 @@
 package io.pipool.agent.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.time.Instant;
+import io.pipool.api.agent.AgentConfig;
+import io.vertx.core.logging.SLF4JLogDelegateFactory;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
-import java.util.logging.ConsoleHandler;
-import java.util.logging.Formatter;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 /**
- * Configures java.util.logging (which Vert.x, and through slf4j-jdk14 Netty and Fabric8, log to):
- * one line per record on stderr, plain or JSON for log shippers such as Filebeat into ELK.
+ * Configures slf4j-simple, the agent's one logging backend (Vert.x, Netty and Fabric8 log through
+ * slf4j too): one line per event on stderr, {@code 2025-01-01T00:00:00.000Z INFO NodeAgent -
+ * message}. slf4j-simple reads its settings once, when the first logger is made, so this runs
+ * before anything logs; a {@code -Dorg.slf4j.simpleLogger...} flag on the command line wins.
  */
-public final class LogSetup {
+final class LogSetup {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String PREFIX = "org.slf4j.simpleLogger.";
+
+  /** Libraries whose chatter stays at WARN unless DEBUG was asked for. */
+  private static final String[] LIBRARIES = {"io.netty", "io.vertx", "io.fabric8", "okhttp3"};
 
   private LogSetup() {}
 
-  /** Installs the handler on the root logger. */
-  public static void configure(boolean json, String level, String node, String pod) {
-    Logger root = Logger.getLogger("");
-    for (Handler h : root.getHandlers()) {
-      root.removeHandler(h);
-    }
-    Level lvl = toJul(level);
-    ConsoleHandler handler = new ConsoleHandler();
-    handler.setLevel(lvl);
-    handler.setFormatter(json ? new JsonFormatter(node, pod) : new PlainFormatter());
-    root.addHandler(handler);
-    root.setLevel(lvl);
-    // Library chatter stays at WARNING unless DEBUG was asked for.
-    Level libs = lvl.intValue() <= Level.FINE.intValue() ? lvl : Level.WARNING;
-    for (String lib : new String[] {"io.netty", "io.vertx", "io.fabric8", "okhttp3"}) {
-      Logger.getLogger(lib).setLevel(libs);
-    }
+  /** Sets slf4j-simple's properties for {@code level} (unless set already). */
+  static void configure(AgentConfig.Logging.Level level) {
+    properties(level).forEach((k, v) -> System.getProperties().putIfAbsent(k, v));
   }
 
-  static Level toJul(String level) {
-    return switch (level) {
-      case "DEBUG" -> Level.FINE;
-      case "WARN" -> Level.WARNING;
-      case "ERROR" -> Level.SEVERE;
-      default -> Level.INFO;
-    };
-  }
-
-  static String levelName(Level l) {
-    if (l.intValue() >= Level.SEVERE.intValue()) {
-      return "ERROR";
+  /** slf4j-simple's properties for {@code level}, and Vert.x's choice of slf4j. */
+  static Map<String, String> properties(AgentConfig.Logging.Level level) {
+    String name = level.name().toLowerCase(Locale.ROOT);
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put(PREFIX + "defaultLogLevel", name);
+    p.put(PREFIX + "showDateTime", "true");
+    p.put(PREFIX + "dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+    p.put(PREFIX + "showThreadName", "false");
+    p.put(PREFIX + "showShortLogName", "true");
+    p.put(PREFIX + "logFile", "System.err");
+    // Vert.x finds slf4j by itself unless a JUL configuration is on the class path; say it
+    p.put("vertx.logger-delegate-factory-class-name", SLF4JLogDelegateFactory.class.getName());
+    String libraries = level == AgentConfig.Logging.Level.DEBUG ? name : "warn";
+    for (String lib : LIBRARIES) {
+      p.put(PREFIX + "log." + lib, libraries);
     }
-    if (l.intValue() >= Level.WARNING.intValue()) {
-      return "WARN";
-    }
-    return l.intValue() >= Level.INFO.intValue() ? "INFO" : "DEBUG";
-  }
-
-  /** {@code 2025-01-01T00:00:00Z INFO logger - message}. */
-  static final class PlainFormatter extends Formatter {
-    @Override
-    public String format(LogRecord r) {
-      String logger = r.getLoggerName() == null ? "" : r.getLoggerName();
-      StringBuilder sb =
-          new StringBuilder()
-              .append(Instant.ofEpochMilli(r.getMillis()))
-              .append(' ')
-              .append(String.format("%-5s", levelName(r.getLevel())))
-              .append(' ')
-              .append(logger.substring(logger.lastIndexOf('.') + 1))
-              .append(" - ")
-              .append(formatMessage(r));
-      if (r.getThrown() != null) {
-        sb.append('\n').append(stack(r.getThrown()));
-      }
-      return sb.append('\n').toString();
-    }
-  }
-
-  /** One JSON object per line. */
-  static final class JsonFormatter extends Formatter {
-    private final String node;
-    private final String pod;
-
-    JsonFormatter(String node, String pod) {
-      this.node = node;
-      this.pod = pod;
-    }
-
-    @Override
-    public String format(LogRecord r) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("@timestamp", Instant.ofEpochMilli(r.getMillis()).toString());
-      m.put("level", levelName(r.getLevel()));
-      m.put("logger", r.getLoggerName());
-      m.put("message", formatMessage(r));
-      if (node != null && !node.isEmpty()) {
-        m.put("node", node);
-      }
-      if (pod != null && !pod.isEmpty()) {
-        m.put("pod", pod);
-      }
-      if (r.getThrown() != null) {
-        m.put("error", stack(r.getThrown()));
-      }
-      try {
-        return JSON.writeValueAsString(m) + "\n";
-      } catch (JsonProcessingException e) {
-        return "{\"message\":\"unformattable log record\"}\n";
-      }
-    }
-  }
-
-  private static String stack(Throwable t) {
-    StringWriter w = new StringWriter();
-    t.printStackTrace(new PrintWriter(w));
-    return w.toString().trim();
+    return p;
   }
 }

@@ -3,10 +3,8 @@ package io.pipool.agent.cli;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.pipool.agent.NodeAgent;
-import io.pipool.agent.config.AgentSettings;
 import io.pipool.agent.config.ConfigException;
 import io.pipool.agent.config.ConfigLoader;
-import io.pipool.agent.config.SettingsFactory;
 import io.pipool.agent.kube.ClusterDetector;
 import io.pipool.agent.sysctl.ProcSys;
 import io.pipool.agent.sysctl.StateFile;
@@ -23,7 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The agent's command line: {@code serve}, {@code apply-sysctls}, {@code restore-sysctls}. Exit
@@ -60,8 +59,6 @@ public final class Main {
       Exit codes: 0 ok, 1 failure, 2 bad usage or configuration.
       """;
 
-  private static final Logger LOG = Logger.getLogger(Main.class.getName());
-
   private Main() {}
 
   /** Entry point. */
@@ -92,8 +89,9 @@ public final class Main {
       return switch (command) {
         case "serve" -> serve(required(config, command), env, err);
         case "apply-sysctls" ->
-            sysctls(true, allowedSysctls(settings(required(config, command), env)), out, err);
-        case "restore-sysctls" -> sysctls(false, settings(config, env), out, err);
+            sysctls(
+                true, allowedSysctls(ConfigLoader.load(required(config, command), env)), out, err);
+        case "restore-sysctls" -> sysctls(false, ConfigLoader.load(config, env), out, err);
         default -> {
           err.println(
               "unknown command \""
@@ -130,27 +128,22 @@ public final class Main {
     return config;
   }
 
-  private static AgentSettings settings(Path config, Map<String, String> env) {
-    AgentConfig file = config == null ? ConfigLoader.empty() : ConfigLoader.read(config);
-    return SettingsFactory.fromConfig(file, env);
-  }
-
   /**
    * Refuses a configuration naming a sysctl outside the allowlist or a malformed value: {@code
    * serve} would only report it as unknown, {@code apply-sysctls} must not write any of it.
    */
-  private static AgentSettings allowedSysctls(AgentSettings s) {
-    List<String> refused = SysctlRules.checkAll(s.sysctl().values());
+  private static AgentConfig allowedSysctls(AgentConfig s) {
+    List<String> refused = SysctlRules.checkAll(s.sysctls().values());
     if (!refused.isEmpty()) {
       throw new ConfigException(refused.stream().map(m -> "sysctls.values: " + m).toList());
     }
     return s;
   }
 
-  private static int sysctls(boolean apply, AgentSettings s, PrintStream out, PrintStream err) {
+  private static int sysctls(boolean apply, AgentConfig s, PrintStream out, PrintStream err) {
     SysctlTool tool =
-        new SysctlTool(new ProcSys(s.sysctl().procRoot()), new StateFile(s.sysctl().stateFile()));
-    SysctlTool.Outcome result = apply ? tool.apply(s.sysctl().values()) : tool.restore();
+        new SysctlTool(new ProcSys(s.sysctls().procRoot()), new StateFile(s.sysctls().stateFile()));
+    SysctlTool.Outcome result = apply ? tool.apply(s.sysctls().values()) : tool.restore();
     result.changed().forEach(out::println);
     result.failures().forEach(err::println);
     if (!result.ok()) {
@@ -165,17 +158,22 @@ public final class Main {
   }
 
   private static int serve(Path config, Map<String, String> env, PrintStream err) {
-    AgentSettings s = allowedSysctls(settings(config, env));
-    LogSetup.configure(s.jsonLogs(), s.logLevel(), s.node(), s.pod());
+    AgentConfig s = allowedSysctls(ConfigLoader.load(config, env));
+    LogSetup.configure(s.logging().level());
+    // made only now: slf4j-simple reads its level when the first logger is made
+    Logger log = LoggerFactory.getLogger(Main.class);
+    if (s.logging().json()) {
+      log.warn("logging.json is no longer supported and ignored: the agent writes plain lines");
+    }
     Vertx vertx =
         Vertx.vertx(
             new VertxOptions()
                 .setPreferNativeTransport(true)
-                .setEventLoopPoolSize(s.server().eventLoops())
+                .setEventLoopPoolSize(s.server().eventLoopCount())
                 .setWorkerPoolSize(4)
                 .setInternalBlockingPoolSize(2));
     KubernetesClient client = null;
-    if (s.watchPod()
+    if (s.serving().watchPod()
         && ClusterDetector.configured(env, homeDir(env), ClusterDetector.SERVICE_ACCOUNT_TOKEN)) {
       client = new KubernetesClientBuilder().build();
     }
@@ -192,28 +190,21 @@ public final class Main {
       close(vertx, client);
       return FAILED;
     }
-    LOG.info(
-        () ->
-            "serving "
-                + s.server().mode()
-                + " on "
-                + s.server().host()
-                + ":"
-                + agent.trafficPort()
-                + (s.server().tls() ? " (TLS)" : "")
-                + ", admin on "
-                + s.server().adminHost()
-                + ":"
-                + agent.adminPort()
-                + ", maxConnections "
-                + agent.state().gate().maxConnections()
-                + ", transport "
-                + (vertx.isNativeTransportEnabled() ? "epoll" : "nio"));
+    log.info(
+        "serving {} on {}:{}{}, admin on {}:{}, maxConnections {}, transport {}",
+        s.server().mode(),
+        s.server().host(),
+        agent.trafficPort(),
+        s.server().tls() ? " (TLS)" : "",
+        s.server().adminHost(),
+        agent.adminPort(),
+        agent.state().gate().maxConnections(),
+        vertx.isNativeTransportEnabled() ? "epoll" : "nio");
     CountDownLatch stopped = new CountDownLatch(1);
     final KubernetesClient kube = client;
     Runnable shutdown =
         () -> {
-          LOG.info("signal received: readiness false, draining");
+          log.info("signal received: readiness false, draining");
           try {
             agent
                 .stop()
@@ -221,7 +212,7 @@ public final class Main {
                 .toCompletableFuture()
                 .get(s.shutdownGraceSeconds() + 10L, TimeUnit.SECONDS);
           } catch (Exception e) {
-            LOG.warning(() -> "shutdown did not complete cleanly: " + e);
+            log.warn("shutdown did not complete cleanly: {}", e.toString());
           }
           close(vertx, kube);
           stopped.countDown();
@@ -234,7 +225,7 @@ public final class Main {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    LOG.info("stopped");
+    log.info("stopped");
     return OK;
   }
 

@@ -1,32 +1,41 @@
 package io.pipool.agent.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.pipool.api.agent.AgentConfig;
+import io.pipool.api.agent.AgentVariables;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
-/** Reads agent.yaml with Jackson YAML and lays the environment variables over it. */
+/**
+ * Reads the agent's configuration: agent.yaml, with the environment variables of {@link
+ * AgentVariables} laid over it, bound to {@link AgentConfig} and checked; every problem of the
+ * file, the variables and the values is reported at once in one {@link ConfigException}.
+ */
 public final class ConfigLoader {
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final YAMLMapper YAML =
+      YAMLMapper.builder().enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS).build();
 
   private ConfigLoader() {}
 
-  /** Reads the file; an empty file is an empty configuration. */
-  public static AgentConfig read(Path file) {
+  /** Reads {@code file} (none: the defaults) with {@code env} laid over it. */
+  public static AgentConfig load(Path file, Map<String, String> env) {
+    if (file == null) {
+      return parse("", "defaults", env);
+    }
     try {
-      String text = Files.readString(file);
-      return parse(text, file.toString());
+      return parse(Files.readString(file), file.toString(), env);
     } catch (NoSuchFileException e) {
       throw new ConfigException("config file " + file + " does not exist");
     } catch (IOException e) {
@@ -34,109 +43,105 @@ public final class ConfigLoader {
     }
   }
 
-  /** Parses YAML text; {@code source} names it in messages. */
-  public static AgentConfig parse(String yaml, String source) {
-    if (yaml.isBlank()) {
-      return empty();
-    }
+  /** Parses YAML text ({@code source} names it in messages) with {@code env} laid over it. */
+  public static AgentConfig parse(String yaml, String source, Map<String, String> env) {
+    ObjectNode root;
     try {
-      AgentConfig config = YAML.readValue(yaml, AgentConfig.class);
-      return config == null ? empty() : config;
+      JsonNode tree = yaml.isBlank() ? null : YAML.readTree(yaml);
+      if (tree == null || tree.isNull() || tree.isMissingNode()) {
+        root = YAML.createObjectNode();
+      } else if (tree instanceof ObjectNode object) {
+        root = object;
+      } else {
+        throw new ConfigException(source + ": expected a mapping of fields, found " + tree);
+      }
     } catch (JsonProcessingException e) {
-      throw new ConfigException(source + ": " + describe(e, false));
+      throw new ConfigException(source + ": " + e.getOriginalMessage());
     }
+    List<String> problems = new ArrayList<>();
+    Map<String, String> fromEnv = overlay(root, env, problems);
+    ProblemCollector collector = new ProblemCollector(problems);
+    ObjectReader reader = YAML.readerFor(AgentConfig.class).withHandler(collector);
+    AgentConfig config = AgentConfig.DEFAULTS;
+    try {
+      config = reader.readValue(root);
+    } catch (IOException e) {
+      problems.add(ProblemCollector.describe(e));
+    }
+    problems.addAll(config.problems());
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems.stream().map(p -> withVariable(p, fromEnv)).toList());
+    }
+    return config;
   }
 
-  /** The configuration with every setting unset. */
-  public static AgentConfig empty() {
-    return new AgentConfig(null, null, null, null, null, null, null, null, null);
-  }
-
-  /** The configuration with every variable named in {@link EnvMapping} laid over it. */
-  public static AgentConfig overlay(AgentConfig base, Map<String, String> env) {
-    ObjectNode root = YAML.valueToTree(base == null ? empty() : base);
-    boolean changed = false;
-    for (EnvMapping.Entry e : EnvMapping.entries()) {
+  /** Lays the variables that are set over {@code root}; returns path to variable for each. */
+  private static Map<String, String> overlay(
+      ObjectNode root, Map<String, String> env, List<String> problems) {
+    Map<String, String> fromEnv = new LinkedHashMap<>();
+    for (AgentVariables.Entry e : AgentVariables.entries()) {
       String value = env.get(e.variable());
       if (value == null) {
         continue;
       }
-      changed = true;
+      fromEnv.put(e.path(), e.variable());
       ObjectNode target = e.section() == null ? root : section(root, e.section());
+      if (target == null) {
+        continue; // the section's wrong type is reported when the tree is bound
+      }
       if (e.isMap()) {
-        target.set(e.field(), YAML.valueToTree(parseMap(e, value)));
+        target.set(e.field(), pairs(e.path(), value, problems));
       } else {
         target.put(e.field(), value.trim());
       }
     }
-    if (!changed) {
-      return base == null ? empty() : base;
+    // server.adminHost's default depends on the pod: its IP when the downward API gives it
+    String[] field = AgentVariables.POD_IP_FIELD.split("\\.");
+    ObjectNode server = section(root, field[0]);
+    if (server != null && !server.hasNonNull(field[1])) {
+      String podIp = env.getOrDefault(AgentVariables.POD_IP, "").trim();
+      server.put(field[1], podIp.isEmpty() ? AgentConfig.Server.DEFAULT_HOST : podIp);
+      if (!podIp.isEmpty()) {
+        fromEnv.put(AgentVariables.POD_IP_FIELD, AgentVariables.POD_IP);
+      }
     }
-    try {
-      return YAML.treeToValue(root, AgentConfig.class);
-    } catch (JsonProcessingException e) {
-      throw new ConfigException(describe(e, true));
-    }
+    return fromEnv;
   }
 
+  /** The section's object, made when absent; null when the file has something else there. */
   private static ObjectNode section(ObjectNode root, String name) {
-    if (root.get(name) instanceof ObjectNode existing) {
-      return existing;
+    JsonNode existing = root.get(name);
+    if (existing instanceof ObjectNode object) {
+      return object;
     }
-    return root.putObject(name);
+    return existing == null || existing.isNull() ? root.putObject(name) : null;
   }
 
-  private static Map<String, String> parseMap(EnvMapping.Entry e, String value) {
-    try {
-      return java.util.Arrays.stream(value.split(","))
-          .map(String::trim)
-          .filter(s -> !s.isEmpty())
-          .map(s -> s.split("=", 2))
-          .peek(
-              kv -> {
-                if (kv.length != 2) {
-                  throw new IllegalArgumentException(String.join("=", kv));
-                }
-              })
-          .collect(
-              Collectors.toMap(
-                  kv -> kv[0].trim(),
-                  kv -> kv[1].trim(),
-                  (a, b) -> b,
-                  java.util.LinkedHashMap::new));
-    } catch (IllegalArgumentException bad) {
-      throw new ConfigException(
-          e.variable()
-              + ": \""
-              + bad.getMessage()
-              + "\" is not name=value; allowed is name=value,name=value");
+  /** {@code name=value,name=value} as an object, in order. */
+  private static ObjectNode pairs(String path, String value, List<String> problems) {
+    ObjectNode out = YAML.createObjectNode();
+    for (String item : value.split(",")) {
+      if (item.isBlank()) {
+        continue;
+      }
+      String[] kv = item.split("=", 2);
+      if (kv.length != 2) {
+        problems.add(
+            path + ": \"" + item.trim() + "\" is not name=value; allowed is name=value,name=value");
+      } else {
+        out.put(kv[0].trim(), kv[1].trim());
+      }
     }
+    return out;
   }
 
-  private static String describe(JsonProcessingException e, boolean fromEnv) {
-    if (e instanceof UnrecognizedPropertyException u) {
-      return "unknown field \""
-          + path(u)
-          + "\"; allowed fields here: "
-          + u.getKnownPropertyIds().stream().map(Object::toString).sorted().toList();
+  /** Names the variable a problem's field came from, when it came from one. */
+  private static String withVariable(String problem, Map<String, String> fromEnv) {
+    for (Map.Entry<String, String> e : fromEnv.entrySet()) {
+      if (problem.startsWith(e.getKey() + ":") || problem.startsWith(e.getKey() + " ")) {
+        return problem + " (from " + e.getValue() + ")";
+      }
     }
-    if (e instanceof InvalidFormatException f) {
-      String where = fromEnv ? EnvMapping.variableFor(path(f)) + " (" + path(f) + ")" : path(f);
-      return where
-          + ": \""
-          + f.getValue()
-          + "\" is not a valid "
-          + f.getTargetType().getSimpleName().toLowerCase(java.util.Locale.ROOT);
-    }
-    if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-      return path(m) + ": " + m.getOriginalMessage();
-    }
-    return e.getOriginalMessage();
-  }
-
-  private static String path(JsonMappingException e) {
-    return e.getPath().stream()
-        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-        .collect(Collectors.joining("."));
+    return problem;
   }
 }

@@ -7,7 +7,8 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.pipool.agent.status.AgentState;
 import io.pipool.api.v1alpha1.PiServerPool;
 import java.util.Map;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Mirrors the agent's own pod label {@code pipool.io/serving} into its state: read-only, watching
@@ -16,7 +17,7 @@ import java.util.logging.Logger;
  */
 public final class PodLabelWatcher implements AutoCloseable {
 
-  private static final Logger LOG = Logger.getLogger(PodLabelWatcher.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(PodLabelWatcher.class);
 
   private final SharedIndexInformer<Pod> informer;
 
@@ -51,14 +52,11 @@ public final class PodLabelWatcher implements AutoCloseable {
         .whenComplete(
             (v, e) -> {
               if (e != null) {
-                LOG.warning(
-                    () ->
-                        "cannot watch pod "
-                            + namespace
-                            + "/"
-                            + pod
-                            + " (keeping the initial serving mode): "
-                            + e.getMessage());
+                LOG.warn(
+                    "cannot watch pod {}/{} (keeping the initial serving mode): {}",
+                    namespace,
+                    pod,
+                    e.getMessage());
               }
             });
     return new PodLabelWatcher(informer);
@@ -76,15 +74,11 @@ public final class PodLabelWatcher implements AutoCloseable {
     state.labelServing(serving, "label " + PiServerPool.SERVING_LABEL + "=" + value);
     if (changed) {
       LOG.info(
-          () ->
-              "pod "
-                  + p.getMetadata().getNamespace()
-                  + "/"
-                  + p.getMetadata().getName()
-                  + " label "
-                  + PiServerPool.SERVING_LABEL
-                  + "="
-                  + value);
+          "pod {}/{} label {}={}",
+          p.getMetadata().getNamespace(),
+          p.getMetadata().getName(),
+          PiServerPool.SERVING_LABEL,
+          value);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.pipool.agent.server;
 
+import io.pipool.agent.status.Admission;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -8,7 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
  * entirely while draining. Lock-free, because every event loop of the agent consults it once per
  * new connection.
  */
-public final class ConnectionGate {
+public final class ConnectionGate implements Admission {
 
   private final int maxConnections;
   private final int shedLimit;

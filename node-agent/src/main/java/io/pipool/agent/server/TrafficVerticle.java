@@ -1,8 +1,8 @@
 package io.pipool.agent.server;
 
-import io.pipool.agent.config.AgentSettings;
 import io.pipool.agent.status.AgentMetrics;
 import io.pipool.agent.status.AgentState;
+import io.pipool.api.agent.AgentConfig;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -29,7 +29,7 @@ public final class TrafficVerticle extends AbstractVerticle {
   /** Upstream connections kept per event loop in Proxy mode. */
   public static final int PROXY_POOL_SIZE = 128;
 
-  private final AgentSettings.Server cfg;
+  private final AgentConfig.Server cfg;
   private final int port;
   private final AgentState state;
   private final AgentMetrics metrics;
@@ -39,7 +39,7 @@ public final class TrafficVerticle extends AbstractVerticle {
 
   /** A traffic server for {@code cfg}, listening on {@code port} (which may differ from cfg's). */
   public TrafficVerticle(
-      AgentSettings.Server cfg,
+      AgentConfig.Server cfg,
       int port,
       AgentState state,
       AgentMetrics metrics,

@@ -1,6 +1,5 @@
 package io.pipool.agent.status;
 
-import io.pipool.agent.server.ConnectionGate;
 import io.pipool.agent.thermal.TemperatureReading;
 import io.pipool.api.agent.SysctlReport;
 import io.pipool.api.agent.ThrottleFlags;
@@ -18,7 +17,7 @@ public final class AgentState {
 
   private final Clock clock;
   private final Instant startedAt;
-  private final ConnectionGate gate;
+  private final Admission gate;
   private final LongAdder requests = new LongAdder();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final RequestRate rate = new RequestRate(6);
@@ -34,7 +33,7 @@ public final class AgentState {
   private volatile List<SysctlReport> sysctls = List.of();
 
   /** State at start, with the initial serving mode and its source. */
-  public AgentState(Clock clock, ConnectionGate gate, boolean initialServing, String source) {
+  public AgentState(Clock clock, Admission gate, boolean initialServing, String source) {
     this.clock = clock;
     this.startedAt = clock.instant();
     this.gate = gate;
@@ -149,7 +148,7 @@ public final class AgentState {
   }
 
   /** The connection gate. */
-  public ConnectionGate gate() {
+  public Admission gate() {
     return gate;
   }
 

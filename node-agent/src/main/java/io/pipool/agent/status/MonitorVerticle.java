@@ -1,6 +1,5 @@
 package io.pipool.agent.status;
 
-import io.pipool.agent.config.AgentSettings;
 import io.pipool.agent.sysctl.DriftChecker;
 import io.pipool.agent.sysctl.ProcSys;
 import io.pipool.agent.sysctl.StateFile;
@@ -8,12 +7,14 @@ import io.pipool.agent.thermal.ShedPolicy;
 import io.pipool.agent.thermal.TemperatureReading;
 import io.pipool.agent.thermal.ThermalZones;
 import io.pipool.agent.thermal.ThrottleReader;
+import io.pipool.api.agent.AgentConfig;
 import io.pipool.api.agent.ThrottleFlags;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.Locale;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Periodic, read-only observation: temperature and throttle flags (driving self-protection), sysctl
@@ -23,37 +24,36 @@ import java.util.logging.Logger;
  */
 public final class MonitorVerticle extends AbstractVerticle {
 
-  private static final Logger LOG = Logger.getLogger(MonitorVerticle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(MonitorVerticle.class);
 
   private record ThermalSample(TemperatureReading reading, ThrottleReader.Result throttle) {}
 
-  private final AgentSettings settings;
+  private final AgentConfig config;
   private final AgentState state;
   private final ShedPolicy policy;
   private boolean thermalBusy;
   private boolean sysctlBusy;
 
   /** Monitors for one agent. */
-  public MonitorVerticle(AgentSettings settings, AgentState state) {
-    this.settings = settings;
+  public MonitorVerticle(AgentConfig config, AgentState state) {
+    this.config = config;
     this.state = state;
-    AgentSettings.Thermal t = settings.thermal();
+    AgentConfig.Thermal t = config.thermal();
     this.policy = new ShedPolicy(t.criticalCelsius(), t.recoverCelsius(), t.treatThrottledAsHot());
   }
 
   @Override
   public void start(Promise<Void> started) {
-    ThermalZones zones = new ThermalZones(settings.thermal().sysfsRoot());
-    ThrottleReader throttle = new ThrottleReader(settings.thermal().vcgencmd());
+    ThermalZones zones = new ThermalZones(config.thermal().sysfsRoot());
+    ThrottleReader throttle = new ThrottleReader(config.thermal().vcgencmd());
     DriftChecker drift =
         new DriftChecker(
-            new ProcSys(settings.sysctl().procRoot()),
-            new StateFile(settings.sysctl().stateFile()));
+            new ProcSys(config.sysctls().procRoot()), new StateFile(config.sysctls().stateFile()));
     state.sampleRate();
     vertx.setPeriodic(1000, id -> state.sampleRate());
     vertx.setPeriodic(
-        settings.thermal().pollIntervalSeconds() * 1000L, id -> pollThermal(zones, throttle));
-    vertx.setPeriodic(settings.sysctl().checkIntervalSeconds() * 1000L, id -> checkSysctls(drift));
+        config.thermal().pollIntervalSeconds() * 1000L, id -> pollThermal(zones, throttle));
+    vertx.setPeriodic(config.sysctls().checkIntervalSeconds() * 1000L, id -> checkSysctls(drift));
     Future.all(pollThermal(zones, throttle), checkSysctls(drift))
         .onComplete(ar -> started.complete());
   }
@@ -74,7 +74,7 @@ public final class MonitorVerticle extends AbstractVerticle {
     TemperatureReading previous = state.temperature();
     state.temperature(s.reading());
     if (s.reading().error() != null && !s.reading().error().equals(previous.error())) {
-      LOG.warning(() -> "temperature unavailable: " + s.reading().error());
+      LOG.warn("temperature unavailable: {}", s.reading().error());
     }
     ThrottleFlags flags = s.throttle().flags();
     state.throttle(flags, s.throttle().error());
@@ -96,9 +96,9 @@ public final class MonitorVerticle extends AbstractVerticle {
               : "cooled below " + policy.recoverCelsius() + " °C";
       state.shedding(next, reason);
       if (next) {
-        LOG.warning(() -> "shedding load: " + reason + "; connection cap " + state.gate().limit());
+        LOG.warn("shedding load: {}; connection cap {}", reason, state.gate().limit());
       } else {
-        LOG.info(() -> "stopped shedding: " + reason);
+        LOG.info("stopped shedding: {}", reason);
       }
     }
   }
@@ -109,7 +109,7 @@ public final class MonitorVerticle extends AbstractVerticle {
     }
     sysctlBusy = true;
     return vertx
-        .executeBlocking(() -> drift.check(settings.sysctl().values()), false)
+        .executeBlocking(() -> drift.check(config.sysctls().values()), false)
         .onComplete(ar -> sysctlBusy = false)
         .onSuccess(state::sysctls)
         .mapEmpty();

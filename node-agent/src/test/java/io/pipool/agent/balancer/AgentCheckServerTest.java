@@ -1,6 +1,7 @@
 package io.pipool.agent.balancer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.pipool.agent.NodeAgent;
 import io.pipool.agent.support.Admin;
@@ -62,17 +63,16 @@ class AgentCheckServerTest {
     assertThat(ask(agent.agentCheckPort())).isEqualTo("up ready 100%\n");
 
     TestAgents.thermalZone(dir, 0, "cpu-thermal", "72000");
-    Await.until(
-        "72 °C read",
-        Duration.ofSeconds(10),
-        () -> Double.valueOf(72.0).equals(agent.state().temperature().celsius()));
+    await("72 °C read")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> Double.valueOf(72.0).equals(agent.state().temperature().celsius()));
     assertThat(ask(agent.agentCheckPort())).isEqualTo("up ready 28%\n");
 
     agent.state().labelServing(false, "test: operator took it out");
     assertThat(ask(agent.agentCheckPort())).isEqualTo("up drain\n");
 
     TestAgents.thermalZone(dir, 0, "cpu-thermal", "85000");
-    Await.until("shedding", Duration.ofSeconds(10), () -> agent.state().shedding());
+    await("shedding").atMost(Duration.ofSeconds(10)).until(() -> agent.state().shedding());
     assertThat(ask(agent.agentCheckPort())).startsWith("down");
   }
 
@@ -90,10 +90,9 @@ class AgentCheckServerTest {
       }
       // The agent's other ports are unaffected, and a well-behaved check is answered.
       assertThat(Admin.readyz(agent)).isEqualTo(200);
-      Await.until(
-          "the held connections are closed by the agent",
-          Duration.ofMillis(AgentCheckVerticle.WRITE_DEADLINE_MS * 3),
-          () -> held.stream().allMatch(AgentCheckServerTest::closedByPeer));
+      await("the held connections are closed by the agent")
+          .atMost(Duration.ofMillis(AgentCheckVerticle.WRITE_DEADLINE_MS * 3))
+          .until(() -> held.stream().allMatch(AgentCheckServerTest::closedByPeer));
       assertThat(ask(port)).isEqualTo("up ready 100%\n");
     } finally {
       for (Socket s : held) {
@@ -111,10 +110,9 @@ class AgentCheckServerTest {
       // It writes garbage and never reads; the agent must not wait for it.
       s.getOutputStream()
           .write("GET / HTTP/1.1\r\n\r\n\u0000\u00ff".getBytes(StandardCharsets.ISO_8859_1));
-      Await.until(
-          "the agent closes the connection",
-          Duration.ofMillis(AgentCheckVerticle.WRITE_DEADLINE_MS * 3),
-          () -> closedByPeer(s));
+      await("the agent closes the connection")
+          .atMost(Duration.ofMillis(AgentCheckVerticle.WRITE_DEADLINE_MS * 3))
+          .until(() -> closedByPeer(s));
     }
     // and it still answers the next check
     assertThat(ask(agent.agentCheckPort())).isEqualTo("up ready 100%\n");

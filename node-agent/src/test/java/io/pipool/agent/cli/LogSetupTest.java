@@ -2,42 +2,36 @@ package io.pipool.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
+import io.pipool.api.agent.AgentConfig.Logging.Level;
 import org.junit.jupiter.api.Test;
 
 class LogSetupTest {
 
-  private static LogRecord record(Level level, String message, Throwable thrown) {
-    LogRecord r = new LogRecord(level, message);
-    r.setLoggerName("io.pipool.agent.NodeAgent");
-    r.setThrown(thrown);
-    return r;
+  private static final String P = "org.slf4j.simpleLogger.";
+
+  @Test
+  void theLevelIsTheAgentsAndLibrariesStayQuietBelowDebug() {
+    var props = LogSetup.properties(Level.WARN);
+    assertThat(props)
+        .containsEntry(P + "defaultLogLevel", "warn")
+        .containsEntry(P + "log.io.netty", "warn")
+        .containsEntry(P + "log.io.vertx", "warn")
+        .containsEntry(P + "log.io.fabric8", "warn");
+    assertThat(LogSetup.properties(Level.INFO)).containsEntry(P + "log.io.vertx", "warn");
+    assertThat(LogSetup.properties(Level.DEBUG))
+        .containsEntry(P + "defaultLogLevel", "debug")
+        .containsEntry(P + "log.io.netty", "debug");
   }
 
   @Test
-  void jsonLinesCarryTheFieldsLogShippersIndex() throws Exception {
-    String line =
-        new LogSetup.JsonFormatter("pi-3", "agent-x")
-            .format(
-                record(Level.WARNING, "shedding \"load\"\nnow", new IllegalStateException("hot")));
-
-    assertThat(line).endsWith("\n").doesNotContain("\nnow");
-    JsonNode json = new ObjectMapper().readTree(line);
-    assertThat(json.get("level").asText()).isEqualTo("WARN");
-    assertThat(json.get("message").asText()).isEqualTo("shedding \"load\"\nnow");
-    assertThat(json.get("logger").asText()).isEqualTo("io.pipool.agent.NodeAgent");
-    assertThat(json.get("node").asText()).isEqualTo("pi-3");
-    assertThat(json.get("pod").asText()).isEqualTo("agent-x");
-    assertThat(json.get("error").asText()).contains("IllegalStateException: hot");
-    assertThat(json.get("@timestamp").asText()).endsWith("Z");
-  }
-
-  @Test
-  void plainLinesAreOneLinePerRecord() {
-    String line = new LogSetup.PlainFormatter().format(record(Level.INFO, "serving Echo", null));
-    assertThat(line).matches("\\S+Z INFO  NodeAgent - serving Echo\n");
+  void linesCarryTimeLevelShortLoggerAndMessageOnStderr() {
+    assertThat(LogSetup.properties(Level.INFO))
+        .containsEntry(P + "showDateTime", "true")
+        .containsEntry(P + "showShortLogName", "true")
+        .containsEntry(P + "showThreadName", "false")
+        .containsEntry(P + "logFile", "System.err")
+        .containsEntry(
+            "vertx.logger-delegate-factory-class-name",
+            "io.vertx.core.logging.SLF4JLogDelegateFactory");
   }
 }

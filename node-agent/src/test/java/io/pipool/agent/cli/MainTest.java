@@ -80,7 +80,7 @@ class MainTest {
   void badConfigExitsTwoNamingTheField() {
     TestAgents.write(config, "server:\n  mode: Turbo\n  port: 99999\n");
     assertThat(run(Map.of(), "serve", "--config", config.toString())).isEqualTo(2);
-    assertThat(err()).contains("server.mode", "Echo, Static, Proxy", "server.port", "0 to 65535");
+    assertThat(err()).contains("server.mode", "Static, Echo, Proxy", "server.port", "0 to 65535");
   }
 
   @Test

@@ -1,11 +1,11 @@
 package io.pipool.agent.hostile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pipool.agent.NodeAgent;
 import io.pipool.agent.cli.Main;
-import io.pipool.agent.support.Await;
 import io.pipool.agent.support.Hostile;
 import io.pipool.agent.support.RawHttp;
 import io.pipool.agent.support.TestAgents;
@@ -97,7 +97,7 @@ class DescriptorPressureTest {
                 "PIPOOL_THERMAL_SYSFSROOT",
                 dir.resolve("sys").toString()));
     agent = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    Await.until("agent up", Duration.ofSeconds(30), () -> answers(admin, "/healthz"));
+    await("agent up").atMost(Duration.ofSeconds(30)).until(() -> answers(admin, "/healthz"));
     AgentStatus before = status(admin);
     long cap = before.connections().limit();
     assertThat(cap).isBetween(1L, OPEN_FILES - 64L - NodeAgent.RESERVED_FOR_GUARDS);
@@ -110,10 +110,9 @@ class DescriptorPressureTest {
       }
       attack.add(s);
     }
-    Await.until(
-        "the cap reached",
-        Duration.ofSeconds(10),
-        () -> status(admin).connections().active() >= cap);
+    await("the cap reached")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> status(admin).connections().active() >= cap);
     try (RawHttp probe = new RawHttp(admin, Hostile.FRESH)) {
       assertThat(probe.get("/readyz/pod").read().status()).isEqualTo(200);
     }
@@ -121,12 +120,15 @@ class DescriptorPressureTest {
     assertThat(during.connections().active()).isLessThanOrEqualTo(cap);
     assertThat(during.connections().rejected()).isGreaterThan(0);
 
-    Await.until(
-        "the attack's sockets closed at their deadline",
-        Duration.ofSeconds(15),
-        () -> status(admin).connections().active() == 0);
+    await("the attack's sockets closed at their deadline")
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> status(admin).connections().active() == 0);
     Hostile.stillServes(traffic, "/", 200);
-    assertThat(Files.readString(log)).doesNotContain("Too many open files");
+    assertThat(Files.readString(log))
+        .doesNotContain("Too many open files")
+        // one plain line per event: time, level, logger, message
+        .containsPattern(
+            "(?m)^\\d{4}-\\d\\d-\\d\\dT[0-9:.]+\\S* INFO Main - serving Echo on 127.0.0.1:");
   }
 
   private static boolean answers(int port, String path) {

@@ -1,10 +1,10 @@
 package io.pipool.agent.hostile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.pipool.agent.NodeAgent;
 import io.pipool.agent.support.Admin;
-import io.pipool.agent.support.Await;
 import io.pipool.agent.support.Hostile;
 import io.pipool.agent.support.RawHttp;
 import io.vertx.core.Vertx;
@@ -41,18 +41,18 @@ class SlowAndSilentClientsTest {
     NodeAgent agent = start(vertx, "3", "30");
     List<RawHttp> silent = Hostile.silent(agent.trafficPort(), 3);
     try {
-      Await.until(
-          "3 silent sockets shown as active",
-          Duration.ofSeconds(5),
-          () -> Admin.status(agent).connections().active() == 3);
+      await("3 silent sockets shown as active")
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> Admin.status(agent).connections().active() == 3);
       RawHttp.Response r = Hostile.fresh(agent.trafficPort(), "/");
       assertThat(r.status()).isEqualTo(503);
       assertThat(r.header("connection")).isEqualTo("close");
     } finally {
       Hostile.closeAll(silent);
     }
-    Await.until(
-        "silent sockets released", Duration.ofSeconds(5), () -> agent.state().gate().active() == 0);
+    await("silent sockets released")
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> agent.state().gate().active() == 0);
     Hostile.stillServes(agent.trafficPort(), "/", 200);
   }
 
@@ -99,7 +99,7 @@ class SlowAndSilentClientsTest {
           .isFalse();
       assertThat(Admin.status(agent).connections().rejected()).isEqualTo(1);
     }
-    Await.until("released", Duration.ofSeconds(5), () -> agent.state().gate().active() == 0);
+    await("released").atMost(Duration.ofSeconds(5)).until(() -> agent.state().gate().active() == 0);
     Hostile.stillServes(agent.trafficPort(), "/", 200);
   }
 
@@ -112,10 +112,9 @@ class SlowAndSilentClientsTest {
       assertThat(b.get("/").read().status()).isEqualTo(200);
       List<RawHttp> flood = Hostile.silent(agent.trafficPort(), 80);
       try {
-        Await.until(
-            "every flood connection seen",
-            Duration.ofSeconds(5),
-            () -> agent.state().gate().rejected() == 80);
+        await("every flood connection seen")
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> agent.state().gate().rejected() == 80);
         int closedAtOnce = Hostile.closedCount(flood, Duration.ofMillis(20));
         assertThat(closedAtOnce)
             .as("all but the %d-connection backlog closed at accept", 32)
@@ -126,7 +125,7 @@ class SlowAndSilentClientsTest {
         Hostile.closeAll(flood);
       }
     }
-    Await.until("released", Duration.ofSeconds(5), () -> agent.state().gate().active() == 0);
+    await("released").atMost(Duration.ofSeconds(5)).until(() -> agent.state().gate().active() == 0);
     Hostile.stillServes(agent.trafficPort(), "/", 200);
   }
 }

@@ -1,6 +1,7 @@
 package io.pipool.agent.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -64,7 +65,9 @@ class PodLabelWatcherTest {
 
     NodeAgent agent = start(vertx, "agent-a", "Serving");
 
-    Await.until("standby from the label", Duration.ofSeconds(10), () -> Admin.readyz(agent) == 503);
+    await("standby from the label")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> Admin.readyz(agent) == 503);
     assertThat(Admin.status(agent).servingMode()).isEqualTo(ServingMode.Standby);
     assertThat(Admin.status(agent).servingReason()).contains("pipool.io/serving=false");
     // Standby is out of rotation but fit to serve: Kubernetes must count the pod as available,
@@ -82,10 +85,14 @@ class PodLabelWatcherTest {
                     .addToLabels(PiServerPool.SERVING_LABEL, "true")
                     .endMetadata()
                     .build());
-    Await.until("serving from the label", Duration.ofSeconds(10), () -> Admin.readyz(agent) == 200);
+    await("serving from the label")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> Admin.readyz(agent) == 200);
 
     client.pods().inNamespace("pool").withName("agent-a").delete();
-    Await.until("standby once deleted", Duration.ofSeconds(10), () -> Admin.readyz(agent) == 503);
+    await("standby once deleted")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> Admin.readyz(agent) == 503);
   }
 
   @Test

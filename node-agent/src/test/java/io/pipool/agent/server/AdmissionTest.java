@@ -1,6 +1,7 @@
 package io.pipool.agent.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.pipool.agent.NodeAgent;
 import io.pipool.agent.support.Admin;
@@ -50,10 +51,9 @@ class AdmissionTest {
       // The admitted connections keep working.
       assertThat(a.get("/").read().status()).isEqualTo(200);
     }
-    Await.until(
-        "both connections released",
-        Duration.ofSeconds(10),
-        () -> agent.state().gate().active() == 0);
+    await("both connections released")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> agent.state().gate().active() == 0);
     try (RawHttp again = new RawHttp(agent.trafficPort())) {
       assertThat(again.get("/").read().status()).isEqualTo(200);
     }

@@ -1,6 +1,7 @@
 package io.pipool.agent.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.pipool.agent.NodeAgent;
 import io.pipool.agent.support.Await;
@@ -69,12 +70,14 @@ class MalformedRequestTest {
             vertx,
             Map.of("PIPOOL_SERVER_HEADERTIMEOUTSECONDS", "1", "PIPOOL_SERVER_HTTP2", "false"));
     try (RawHttp silent = new RawHttp(agent.trafficPort())) {
-      Await.until(
-          "connection counted", Duration.ofSeconds(5), () -> agent.state().gate().active() == 1);
+      await("connection counted")
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> agent.state().gate().active() == 1);
       assertThat(silent.closedByServer()).isTrue();
     }
-    Await.until(
-        "connection released", Duration.ofSeconds(5), () -> agent.state().gate().active() == 0);
+    await("connection released")
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> agent.state().gate().active() == 0);
   }
 
   @Test
@@ -104,7 +107,8 @@ class MalformedRequestTest {
       assertThat(idle.get("/").read().status()).isEqualTo(200);
       assertThat(idle.closedByServer()).isTrue();
     }
-    Await.until(
-        "connection released", Duration.ofSeconds(5), () -> agent.state().gate().active() == 0);
+    await("connection released")
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> agent.state().gate().active() == 0);
   }
 }

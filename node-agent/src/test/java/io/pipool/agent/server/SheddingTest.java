@@ -1,6 +1,7 @@
 package io.pipool.agent.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.pipool.agent.NodeAgent;
 import io.pipool.agent.support.Admin;
@@ -43,7 +44,7 @@ class SheddingTest {
     assertThat(Admin.status(agent).connections().limit()).isEqualTo(8);
 
     TestAgents.thermalZone(dir, 0, "cpu-thermal", "85000");
-    Await.until("readiness false", Duration.ofSeconds(10), () -> Admin.readyz(agent) == 503);
+    await("readiness false").atMost(Duration.ofSeconds(10)).until(() -> Admin.readyz(agent) == 503);
     assertThat(Admin.status(agent).servingMode()).isEqualTo(ServingMode.Shedding);
     assertThat(Admin.status(agent).connections().limit()).isEqualTo(2);
     assertThat(Admin.get(agent, "/readyz").body()).contains("85.0");
@@ -62,14 +63,13 @@ class SheddingTest {
 
     // Inside the hysteresis band: still shedding.
     TestAgents.thermalZone(dir, 0, "cpu-thermal", "77000");
-    Await.until(
-        "77 °C read",
-        Duration.ofSeconds(10),
-        () -> Double.valueOf(77.0).equals(agent.state().temperature().celsius()));
+    await("77 °C read")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> Double.valueOf(77.0).equals(agent.state().temperature().celsius()));
     assertThat(Admin.readyz(agent)).isEqualTo(503);
 
     TestAgents.thermalZone(dir, 0, "cpu-thermal", "70000");
-    Await.until("readiness back", Duration.ofSeconds(10), () -> Admin.readyz(agent) == 200);
+    await("readiness back").atMost(Duration.ofSeconds(10)).until(() -> Admin.readyz(agent) == 200);
     assertThat(Admin.get(agent, "/readyz/pod").status()).isEqualTo(200);
     assertThat(Admin.status(agent).connections().limit()).isEqualTo(8);
     assertThat(Admin.status(agent).servingMode()).isEqualTo(ServingMode.Serving);

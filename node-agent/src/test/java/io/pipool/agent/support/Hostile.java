@@ -1,9 +1,10 @@
 package io.pipool.agent.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.pipool.agent.NodeAgent;
-import io.pipool.agent.config.AgentSettings;
+import io.pipool.api.agent.AgentConfig;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,17 +26,16 @@ public final class Hostile {
    * Starts an agent and sends it one request first, so the one-second deadlines below measure an
    * agent under attack rather than a cold JVM loading classes.
    */
-  public static NodeAgent start(Vertx vertx, AgentSettings settings) {
+  public static NodeAgent start(Vertx vertx, AgentConfig settings) {
     NodeAgent agent = Await.result(TestAgents.start(vertx, settings));
     try (RawHttp warm = new RawHttp(agent.trafficPort())) {
       warm.get("/").read();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Await.until(
-        "warm-up connection released",
-        java.time.Duration.ofSeconds(5),
-        () -> agent.state().gate().active() == 0);
+    await("warm-up connection released")
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> agent.state().gate().active() == 0);
     return agent;
   }
 

@@ -1,9 +1,8 @@
 package io.pipool.agent.support;
 
 import io.pipool.agent.NodeAgent;
-import io.pipool.agent.config.AgentSettings;
 import io.pipool.agent.config.ConfigLoader;
-import io.pipool.agent.config.SettingsFactory;
+import io.pipool.api.agent.AgentConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -20,7 +19,7 @@ public final class TestAgents {
   private TestAgents() {}
 
   /** Settings for an agent whose files all live under {@code dir}, plus {@code overrides}. */
-  public static AgentSettings settings(Path dir, Map<String, String> overrides) {
+  public static AgentConfig settings(Path dir, Map<String, String> overrides) {
     Map<String, String> env = new HashMap<>();
     env.put("PIPOOL_SERVER_HOST", "127.0.0.1");
     env.put("PIPOOL_SERVER_ADMINHOST", "127.0.0.1");
@@ -33,13 +32,13 @@ public final class TestAgents {
     env.put("PIPOOL_THERMAL_VCGENCMD", dir.resolve("vcgencmd").toString());
     env.put("PIPOOL_THERMAL_POLLINTERVALSECONDS", "1");
     env.put("PIPOOL_SHUTDOWNGRACESECONDS", "2");
-    env.put(SettingsFactory.LIMITS_FILE_VARIABLE, dir.resolve("limits").toString());
+    env.put("PIPOOL_LIMITSFILE", dir.resolve("limits").toString());
     env.putAll(overrides);
-    return SettingsFactory.fromConfig(ConfigLoader.empty(), env);
+    return ConfigLoader.load(null, env);
   }
 
   /** Starts an agent without a cluster. */
-  public static Future<NodeAgent> start(Vertx vertx, AgentSettings settings) {
+  public static Future<NodeAgent> start(Vertx vertx, AgentConfig settings) {
     return NodeAgent.start(vertx, settings, null, Clock.systemUTC());
   }
 

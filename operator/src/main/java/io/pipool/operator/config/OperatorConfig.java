@@ -87,23 +87,6 @@ public record OperatorConfig(
         get(env, POD_NAME, get(env, "HOSTNAME", "pi-pool-operator")));
   }
 
-  /** A copy with another HTTP port (tests and the simulator use 0 or -1). */
-  public OperatorConfig withHttpPort(int port) {
-    return new OperatorConfig(
-        watchNamespaces,
-        defaultAgentImage,
-        pollTimeout,
-        defaultPollInterval,
-        leaderElection,
-        leaseName,
-        leaseNamespace,
-        port,
-        restoreTimeout,
-        restoreCheckInterval,
-        serverSideApply,
-        instance);
-  }
-
   /** True when every namespace is watched. */
   public boolean watchAllNamespaces() {
     return watchNamespaces.isEmpty();

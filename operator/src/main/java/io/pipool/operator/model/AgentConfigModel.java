@@ -10,6 +10,8 @@ import io.pipool.api.sysctl.SysctlRules;
 import io.pipool.api.v1alpha1.PiServerPoolSpec;
 import io.pipool.api.v1alpha1.ServerSpec;
 import io.pipool.api.v1alpha1.ThermalSpec;
+import java.net.URI;
+import java.nio.file.Path;
 import java.util.TreeMap;
 
 /** Renders a pool's spec into the agent's agent.yaml. */
@@ -24,9 +26,9 @@ public final class AgentConfigModel {
   public static final String HOST_PROC_SYS = "/host/proc/sys";
 
   /** The host folder where the originals are saved so they survive pod restarts. */
-  public static final String STATE_DIR = "/var/lib/pi-pool";
+  public static final String STATE_DIR = AgentConfig.Sysctls.DEFAULT_STATE_DIR;
 
-  public static final String STATIC_DIR = "/srv/static";
+  public static final String STATIC_DIR = AgentConfig.Server.DEFAULT_STATIC_DIR;
   public static final String TLS_DIR = CONFIG_DIR + "/tls";
 
   private static final ObjectMapper YAML =
@@ -41,35 +43,38 @@ public final class AgentConfigModel {
     ThermalSpec t = spec.getThermal() == null ? new ThermalSpec() : spec.getThermal();
     ServerSpec.Mode mode = s.getMode() == null ? ServerSpec.Mode.Echo : s.getMode();
     boolean tls = s.getTlsSecret() != null;
+    // absent fields get the agent's defaults; adminHost stays absent so the agent binds the pod IP
     AgentConfig.Server server =
         new AgentConfig.Server(
-            "0.0.0.0",
+            null,
             s.getPort(),
-            "0.0.0.0",
+            null,
             s.getAdminPort(),
-            mode.name(),
-            mode == ServerSpec.Mode.Echo ? s.getEchoBodyBytes() : null,
-            mode == ServerSpec.Mode.Static ? STATIC_DIR : null,
-            mode == ServerSpec.Mode.Proxy ? s.getUpstream() : null,
+            mode,
+            s.getEchoBodyBytes(),
+            null,
+            mode == ServerSpec.Mode.Proxy && s.getUpstream() != null
+                ? URI.create(s.getUpstream())
+                : null,
             s.getCompression(),
             s.getHttp2(),
             s.getMaxConnections(),
             s.getIdleTimeoutSeconds(),
             null,
-            tls ? TLS_DIR + "/tls.crt" : null,
-            tls ? TLS_DIR + "/tls.key" : null,
+            tls ? Path.of(TLS_DIR, "tls.crt") : null,
+            tls ? Path.of(TLS_DIR, "tls.key") : null,
             null,
             s.getAgentCheckPort());
     AgentConfig.Sysctls sysctls =
         new AgentConfig.Sysctls(
-            HOST_PROC_SYS,
-            STATE_DIR + "/sysctl-originals.json",
+            Path.of(HOST_PROC_SYS),
+            null,
             // sorted, so the rendered file (and its hash) does not depend on map order
             new TreeMap<>(SysctlRules.desired(spec.getSysctls())),
             null);
     AgentConfig.Thermal thermal =
         new AgentConfig.Thermal(
-            "/sys",
+            null,
             null,
             null,
             t.getCriticalCelsius(),
@@ -83,8 +88,9 @@ public final class AgentConfigModel {
         server,
         sysctls,
         thermal,
-        new AgentConfig.Serving(true, "Standby"),
-        new AgentConfig.Logging(false, "INFO"),
+        new AgentConfig.Serving(true, AgentConfig.Serving.Initial.Standby),
+        null,
+        null,
         null);
   }
 

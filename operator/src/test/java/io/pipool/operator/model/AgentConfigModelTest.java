@@ -9,6 +9,8 @@ import io.pipool.api.v1alpha1.PiServerPool;
 import io.pipool.api.v1alpha1.ServerSpec;
 import io.pipool.api.v1alpha1.SysctlSpec;
 import io.pipool.operator.testing.Fixtures;
+import java.net.URI;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,9 +25,9 @@ class AgentConfigModelTest {
   @CsvSource(
       nullValues = "null",
       value = {
-        "Echo, null, null, 1024",
-        "Static, /srv/static, null, null",
-        "Proxy, null, http://backend:8080, null",
+        "Echo, /srv/static, null, 1024",
+        "Static, /srv/static, null, 1024",
+        "Proxy, /srv/static, http://backend:8080, 1024",
       })
   void theRenderedFileReadsBackAsTheAgentsConfig(
       ServerSpec.Mode mode, String staticDir, String upstream, Integer echoBytes) throws Exception {
@@ -34,12 +36,16 @@ class AgentConfigModelTest {
     pool.getSpec().getServer().setUpstream(upstream);
     pool.getSpec().getServer().setStaticConfigMap(mode == ServerSpec.Mode.Static ? "site" : null);
     AgentConfig read = YAML.readValue(AgentConfigModel.yaml(pool.getSpec()), AgentConfig.class);
-    assertThat(read.server().mode()).isEqualTo(mode.name());
-    assertThat(read.server().staticDir()).isEqualTo(staticDir);
-    assertThat(read.server().upstream()).isEqualTo(upstream);
+    assertThat(read.server().mode()).isEqualTo(mode);
+    assertThat(read.server().staticDir()).isEqualTo(Path.of(staticDir));
+    assertThat(read.server().upstream()).isEqualTo(upstream == null ? null : URI.create(upstream));
     assertThat(read.server().echoBodyBytes()).isEqualTo(echoBytes);
-    assertThat(read.sysctls().procRoot()).isEqualTo("/host/proc/sys");
+    assertThat(read.sysctls().procRoot()).isEqualTo(Path.of("/host/proc/sys"));
     assertThat(read.serving().watchPod()).isTrue();
+    assertThat(read.serving().initial()).isEqualTo(AgentConfig.Serving.Initial.Standby);
+    // the agent binds its admin port to the pod IP: the file must leave adminHost to it
+    assertThat(read.server().adminHost()).isNull();
+    assertThat(read.problems()).isEmpty();
   }
 
   @Test
@@ -76,7 +82,7 @@ class AgentConfigModelTest {
     PiServerPool pool = Fixtures.stored("ns", "web");
     pool.getSpec().getServer().setTlsSecret("web-tls");
     AgentConfig read = YAML.readValue(AgentConfigModel.yaml(pool.getSpec()), AgentConfig.class);
-    assertThat(read.server().tlsCertFile()).isEqualTo("/etc/pi-pool/tls/tls.crt");
-    assertThat(read.server().tlsKeyFile()).isEqualTo("/etc/pi-pool/tls/tls.key");
+    assertThat(read.server().tlsCertFile()).isEqualTo(Path.of("/etc/pi-pool/tls/tls.crt"));
+    assertThat(read.server().tlsKeyFile()).isEqualTo(Path.of("/etc/pi-pool/tls/tls.key"));
   }
 }

@@ -1,6 +1,6 @@
 package io.pipool.simulator.cluster;
 
-import io.pipool.agent.config.EnvMapping;
+import io.pipool.api.agent.AgentVariables;
 import io.pipool.simulator.node.SimNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,16 +17,15 @@ public final class AgentEnv {
   /** The container's environment with the node's overrides laid over it. */
   public static Map<String, String> forNode(SimNode node, Map<String, String> containerEnv) {
     Map<String, String> env = new LinkedHashMap<>(containerEnv);
-    env.put(EnvMapping.variableFor("server.host"), node.address());
-    env.put(EnvMapping.variableFor("server.adminHost"), node.address());
-    env.put(EnvMapping.variableFor("sysctls.procRoot"), node.procSys().toString());
-    env.put(EnvMapping.variableFor("sysctls.stateFile"), node.stateFile().toString());
-    env.put(EnvMapping.variableFor("thermal.sysfsRoot"), node.sysfs().toString());
+    env.put(AgentVariables.of("server.host"), node.address());
+    env.put(AgentVariables.of("server.adminHost"), node.address());
+    env.put(AgentVariables.of("sysctls.procRoot"), node.procSys().toString());
+    env.put(AgentVariables.of("sysctls.stateFile"), node.stateFile().toString());
+    env.put(AgentVariables.of("thermal.sysfsRoot"), node.sysfs().toString());
     // no firmware to ask: a path that does not exist makes the agent skip throttle flags
-    env.put(
-        EnvMapping.variableFor("thermal.vcgencmd"), node.root().resolve("no-vcgencmd").toString());
+    env.put(AgentVariables.of("thermal.vcgencmd"), node.root().resolve("no-vcgencmd").toString());
     // hundreds of agents share this machine's cores: one traffic event loop each
-    env.put(EnvMapping.variableFor("server.eventLoops"), "1");
+    env.put(AgentVariables.of("server.eventLoops"), "1");
     return env;
   }
 }

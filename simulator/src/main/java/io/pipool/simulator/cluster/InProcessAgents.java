@@ -2,9 +2,8 @@ package io.pipool.simulator.cluster;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pipool.agent.NodeAgent;
-import io.pipool.agent.config.AgentSettings;
 import io.pipool.agent.config.ConfigLoader;
-import io.pipool.agent.config.SettingsFactory;
+import io.pipool.api.agent.AgentConfig;
 import io.pipool.simulator.node.SimNode;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -35,13 +34,13 @@ public final class InProcessAgents implements AgentLauncher {
   @Override
   public CompletableFuture<RunningAgent> start(
       SimNode node, String configYaml, Map<String, String> env) {
-    AgentSettings settings;
+    AgentConfig config;
     try {
-      settings = SettingsFactory.fromConfig(ConfigLoader.parse(configYaml, "agent.yaml"), env);
+      config = ConfigLoader.parse(configYaml, "agent.yaml", env);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return NodeAgent.start(vertx, settings, client, clock)
+    return NodeAgent.start(vertx, config, client, clock)
         .map(InProcessAgents::handle)
         .toCompletionStage()
         .toCompletableFuture();

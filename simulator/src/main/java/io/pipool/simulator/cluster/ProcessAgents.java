@@ -1,5 +1,7 @@
 package io.pipool.simulator.cluster;
 
+import io.pipool.agent.config.ConfigLoader;
+import io.pipool.api.agent.AgentConfig;
 import io.pipool.simulator.node.SimNode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -89,8 +91,9 @@ public final class ProcessAgents implements AgentLauncher {
       Process process = pb.start();
       live.add(process);
       process.onExit().thenRun(() -> live.remove(process));
-      String address = env.get("PIPOOL_SERVER_ADMINHOST");
-      int adminPort = adminPort(configYaml, env);
+      AgentConfig.Server server = ConfigLoader.parse(configYaml, "agent.yaml", env).server();
+      String address = server.adminHost();
+      int adminPort = server.adminPort();
       long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
       while (!listening(address, adminPort)) {
         if (!process.isAlive()) {
@@ -127,17 +130,6 @@ public final class ProcessAgents implements AgentLauncher {
     for (Process p : List.copyOf(live)) {
       p.destroyForcibly();
     }
-  }
-
-  private static int adminPort(String configYaml, Map<String, String> env) {
-    String fromEnv = env.get("PIPOOL_SERVER_ADMINPORT");
-    if (fromEnv != null) {
-      return Integer.parseInt(fromEnv.trim());
-    }
-    var config = io.pipool.agent.config.ConfigLoader.parse(configYaml, "agent.yaml");
-    return config.server() == null || config.server().adminPort() == null
-        ? io.pipool.api.v1alpha1.ServerSpec.DEFAULT_ADMIN_PORT
-        : config.server().adminPort();
   }
 
   private static boolean listening(String host, int port) {

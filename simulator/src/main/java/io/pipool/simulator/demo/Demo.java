@@ -15,9 +15,6 @@ public final class Demo {
     System.setProperty(
         "org.slf4j.simpleLogger.log.io.javaoperatorsdk.operator.processing.event.EventProcessor",
         "error");
-    // the agents log through java.util.logging; the live view is the demo's output
-    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
-    root.setLevel(java.util.logging.Level.WARNING);
     DemoOptions options;
     try {
       options = DemoOptions.parse(List.of(args), System.getenv());

@@ -1,6 +1,5 @@
-package io.pipool.agent.config;
+package io.pipool.api.agent;
 
-import io.pipool.api.agent.AgentConfig;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,13 +7,31 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The systematic mapping from agent.yaml fields to environment variables: {@code
- * PIPOOL_<SECTION>_<FIELD>} with both parts upper-cased (camel case joined, no extra underscore),
- * for example {@code server.maxConnections -> PIPOOL_SERVER_MAXCONNECTIONS}; top-level fields are
- * {@code PIPOOL_<FIELD>}; node, pod and namespace use the downward-API names {@code
- * PIPOOL_NODE_NAME}, {@code PIPOOL_POD_NAME} and {@code PIPOOL_POD_NAMESPACE}.
+ * The agent's environment variables, derived from {@link AgentConfig}'s fields: {@code
+ * PIPOOL_<SECTION>_<FIELD>} upper-cased (camel case joined, no extra underscore), for example
+ * {@code server.maxConnections -> PIPOOL_SERVER_MAXCONNECTIONS}; top-level fields are {@code
+ * PIPOOL_<FIELD>}; node, pod and namespace use the downward-API names below.
  */
-public final class EnvMapping {
+public final class AgentVariables {
+
+  /** The node's name (downward API {@code spec.nodeName}). */
+  public static final String NODE_NAME = "PIPOOL_NODE_NAME";
+
+  /** The agent pod's name (downward API {@code metadata.name}). */
+  public static final String POD_NAME = "PIPOOL_POD_NAME";
+
+  /** The agent pod's namespace (downward API {@code metadata.namespace}). */
+  public static final String POD_NAMESPACE = "PIPOOL_POD_NAMESPACE";
+
+  /**
+   * The pod's IP (downward API {@code status.podIP}): server.adminHost when neither the file nor
+   * {@code PIPOOL_SERVER_ADMINHOST} sets it, so the admin port is reachable by the kubelet, the
+   * operator and Prometheus but not on every interface of a host-network node.
+   */
+  public static final String POD_IP = "PIPOOL_POD_IP";
+
+  /** The field whose default {@link #POD_IP} replaces. */
+  public static final String POD_IP_FIELD = "server.adminHost";
 
   /**
    * One field reachable from the environment.
@@ -26,37 +43,33 @@ public final class EnvMapping {
    */
   public record Entry(String variable, String section, String field, boolean isMap) {
 
-    /** The dotted path in agent.yaml, for messages. */
+    /** The dotted path in agent.yaml, as messages name it. */
     public String path() {
       return section == null ? field : section + "." + field;
     }
   }
 
   private static final Map<String, String> DOWNWARD_API =
-      Map.of(
-          "node",
-          "PIPOOL_NODE_NAME",
-          "pod",
-          "PIPOOL_POD_NAME",
-          "namespace",
-          "PIPOOL_POD_NAMESPACE");
+      Map.of("node", NODE_NAME, "pod", POD_NAME, "namespace", POD_NAMESPACE);
 
   private static final List<Entry> ENTRIES = build();
 
-  private EnvMapping() {}
+  private AgentVariables() {}
 
   /** Every field with its variable, in agent.yaml order. */
   public static List<Entry> entries() {
     return ENTRIES;
   }
 
-  /** The variable for a dotted path, for messages; the path itself when unknown. */
-  public static String variableFor(String path) {
+  /**
+   * The variable of a dotted path such as {@code server.port}; fails for a path that is no field.
+   */
+  public static String of(String path) {
     return ENTRIES.stream()
         .filter(e -> e.path().equals(path))
-        .map(Entry::variable)
         .findFirst()
-        .orElse(path);
+        .map(Entry::variable)
+        .orElseThrow(() -> new IllegalArgumentException("no agent.yaml field " + path));
   }
 
   private static List<Entry> build() {
