@@ -1,47 +1,72 @@
 package io.pipool.agent.cli;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.PatternLayout;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Layout;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import io.pipool.api.agent.AgentConfig;
-import io.vertx.core.logging.SLF4JLogDelegateFactory;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
+import java.io.OutputStream;
 
 /**
- * Configures slf4j-simple, the agent's one logging backend (Vert.x, Netty and Fabric8 log through
- * slf4j too): one line per event on stderr, {@code 2025-01-01T00:00:00.000Z INFO NodeAgent -
- * message}. slf4j-simple reads its settings once, when the first logger is made, so this runs
- * before anything logs; a {@code -Dorg.slf4j.simpleLogger...} flag on the command line wins.
+ * Configures logback, the agent's one logging backend (Vert.x, Netty and Fabric8 log through slf4j
+ * too): one record per line on stderr, either plain ({@code 2025-01-01T00:00:00.000Z INFO NodeAgent
+ * - message}) or, with {@code logging.json}, one JSON object ({@link JsonLineLayout}) for log
+ * shippers. Runs in {@code serve} before the agent starts; the embedded agent (the simulator) logs
+ * wherever its host's slf4j backend says.
  */
 final class LogSetup {
 
-  private static final String PREFIX = "org.slf4j.simpleLogger.";
+  static final String PLAIN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX,UTC} %level %logger{0} - %msg%n%ex";
 
   /** Libraries whose chatter stays at WARN unless DEBUG was asked for. */
-  private static final String[] LIBRARIES = {"io.netty", "io.vertx", "io.fabric8", "okhttp3"};
+  static final String[] LIBRARIES = {"io.netty", "io.vertx", "io.fabric8", "okhttp3"};
 
   private LogSetup() {}
 
-  /** Sets slf4j-simple's properties for {@code level} (unless set already). */
-  static void configure(AgentConfig.Logging.Level level) {
-    properties(level).forEach((k, v) -> System.getProperties().putIfAbsent(k, v));
-  }
-
-  /** slf4j-simple's properties for {@code level}, and Vert.x's choice of slf4j. */
-  static Map<String, String> properties(AgentConfig.Logging.Level level) {
-    String name = level.name().toLowerCase(Locale.ROOT);
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put(PREFIX + "defaultLogLevel", name);
-    p.put(PREFIX + "showDateTime", "true");
-    p.put(PREFIX + "dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-    p.put(PREFIX + "showThreadName", "false");
-    p.put(PREFIX + "showShortLogName", "true");
-    p.put(PREFIX + "logFile", "System.err");
-    // Vert.x finds slf4j by itself unless a JUL configuration is on the class path; say it
-    p.put("vertx.logger-delegate-factory-class-name", SLF4JLogDelegateFactory.class.getName());
-    String libraries = level == AgentConfig.Logging.Level.DEBUG ? name : "warn";
-    for (String lib : LIBRARIES) {
-      p.put(PREFIX + "log." + lib, libraries);
+  /**
+   * Replaces {@code context}'s configuration: {@code logging}'s level and format, written to {@code
+   * out}; {@code node} and {@code pod} go into every JSON line (null when unknown).
+   */
+  static void configure(
+      LoggerContext context,
+      AgentConfig.Logging logging,
+      String node,
+      String pod,
+      OutputStream out) {
+    context.reset();
+    Layout<ILoggingEvent> layout;
+    if (logging.json()) {
+      layout = new JsonLineLayout(node, pod);
+    } else {
+      PatternLayout pattern = new PatternLayout();
+      pattern.setPattern(PLAIN);
+      layout = pattern;
     }
-    return p;
+    layout.setContext(context);
+    layout.start();
+    LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+    encoder.setContext(context);
+    encoder.setLayout(layout);
+    encoder.start();
+    OutputStreamAppender<ILoggingEvent> appender = new OutputStreamAppender<>();
+    appender.setContext(context);
+    appender.setName("stderr");
+    appender.setEncoder(encoder);
+    appender.setImmediateFlush(true);
+    appender.setOutputStream(out);
+    appender.start();
+
+    Level level = Level.toLevel(logging.level().name());
+    Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.setLevel(level);
+    root.addAppender(appender);
+    Level libraries = level == Level.DEBUG ? Level.DEBUG : Level.WARN;
+    for (String library : LIBRARIES) {
+      context.getLogger(library).setLevel(libraries);
+    }
   }
 }

@@ -10,9 +10,11 @@ import io.pipool.agent.sysctl.ProcSys;
 import io.pipool.agent.sysctl.StateFile;
 import io.pipool.agent.sysctl.SysctlTool;
 import io.pipool.api.agent.AgentConfig;
+import io.pipool.api.agent.AgentVariables;
 import io.pipool.api.sysctl.SysctlRules;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.logging.SLF4JLogDelegateFactory;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -159,12 +161,17 @@ public final class Main {
 
   private static int serve(Path config, Map<String, String> env, PrintStream err) {
     AgentConfig s = allowedSysctls(ConfigLoader.load(config, env));
-    LogSetup.configure(s.logging().level());
-    // made only now: slf4j-simple reads its level when the first logger is made
+    LogSetup.configure(
+        (ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory(),
+        s.logging(),
+        env.get(AgentVariables.NODE_NAME),
+        env.get(AgentVariables.POD_NAME),
+        System.err);
+    // Vert.x picks java.util.logging when a JUL configuration is on the class path: say slf4j
+    System.getProperties()
+        .putIfAbsent(
+            "vertx.logger-delegate-factory-class-name", SLF4JLogDelegateFactory.class.getName());
     Logger log = LoggerFactory.getLogger(Main.class);
-    if (s.logging().json()) {
-      log.warn("logging.json is no longer supported and ignored: the agent writes plain lines");
-    }
     Vertx vertx =
         Vertx.vertx(
             new VertxOptions()

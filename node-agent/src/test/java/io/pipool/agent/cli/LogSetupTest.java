@@ -2,36 +2,83 @@ package io.pipool.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pipool.api.agent.AgentConfig.Logging;
 import io.pipool.api.agent.AgentConfig.Logging.Level;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LogSetupTest {
 
-  private static final String P = "org.slf4j.simpleLogger.";
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-  @Test
-  void theLevelIsTheAgentsAndLibrariesStayQuietBelowDebug() {
-    var props = LogSetup.properties(Level.WARN);
-    assertThat(props)
-        .containsEntry(P + "defaultLogLevel", "warn")
-        .containsEntry(P + "log.io.netty", "warn")
-        .containsEntry(P + "log.io.vertx", "warn")
-        .containsEntry(P + "log.io.fabric8", "warn");
-    assertThat(LogSetup.properties(Level.INFO)).containsEntry(P + "log.io.vertx", "warn");
-    assertThat(LogSetup.properties(Level.DEBUG))
-        .containsEntry(P + "defaultLogLevel", "debug")
-        .containsEntry(P + "log.io.netty", "debug");
+  /** A context of the test's own, so the JVM's logging is left alone. */
+  private final LoggerContext context = new LoggerContext();
+
+  LogSetupTest() {
+    context.setMDCAdapter(new LogbackMDCAdapter());
+  }
+
+  private List<String> lines() {
+    return out.toString(StandardCharsets.UTF_8).lines().toList();
   }
 
   @Test
-  void linesCarryTimeLevelShortLoggerAndMessageOnStderr() {
-    assertThat(LogSetup.properties(Level.INFO))
-        .containsEntry(P + "showDateTime", "true")
-        .containsEntry(P + "showShortLogName", "true")
-        .containsEntry(P + "showThreadName", "false")
-        .containsEntry(P + "logFile", "System.err")
-        .containsEntry(
-            "vertx.logger-delegate-factory-class-name",
-            "io.vertx.core.logging.SLF4JLogDelegateFactory");
+  void plainLinesCarryTimeLevelShortLoggerAndMessage() {
+    LogSetup.configure(context, new Logging(false, Level.INFO), "pi-1", "web-agent-x", out);
+    context.getLogger("io.pipool.agent.NodeAgent").info("serving {} on {}", "Echo", 8080);
+
+    assertThat(lines())
+        .singleElement()
+        .asString()
+        .matches(
+            "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO NodeAgent - serving Echo on 8080");
+  }
+
+  @Test
+  void jsonLinesCarryTheFieldsLogShippersIndexOnePerLine() throws Exception {
+    LogSetup.configure(context, new Logging(true, Level.INFO), "pi-1", "web-agent-x", out);
+    context.getLogger("io.pipool.agent.NodeAgent").info("a \"quoted\"\nmessage");
+    context
+        .getLogger("io.pipool.agent.server.Proxy")
+        .warn("upstream failed", new IllegalStateException("refused"));
+
+    List<String> lines = lines();
+    assertThat(lines).hasSize(2);
+    JsonNode first = new ObjectMapper().readTree(lines.get(0));
+    assertThat(first.get("@timestamp").asText()).endsWith("Z");
+    assertThat(first.get("level").asText()).isEqualTo("INFO");
+    assertThat(first.get("logger").asText()).isEqualTo("io.pipool.agent.NodeAgent");
+    assertThat(first.get("message").asText()).isEqualTo("a \"quoted\"\nmessage");
+    assertThat(first.get("node").asText()).isEqualTo("pi-1");
+    assertThat(first.get("pod").asText()).isEqualTo("web-agent-x");
+    assertThat(first.has("error")).isFalse();
+    JsonNode second = new ObjectMapper().readTree(lines.get(1));
+    assertThat(second.get("level").asText()).isEqualTo("WARN");
+    assertThat(second.get("error").asText()).contains("IllegalStateException: refused");
+  }
+
+  @Test
+  void theLevelIsTheAgentsAndLibrariesStayQuietBelowDebug() {
+    LogSetup.configure(context, new Logging(false, Level.WARN), null, null, out);
+    context.getLogger("io.pipool.agent.NodeAgent").info("not shown");
+    context.getLogger("io.pipool.agent.NodeAgent").warn("shown");
+    assertThat(lines()).singleElement().asString().endsWith("WARN NodeAgent - shown");
+
+    out.reset();
+    LogSetup.configure(context, new Logging(false, Level.INFO), null, null, out);
+    context.getLogger("io.netty.channel.Foo").info("library chatter");
+    context.getLogger("io.pipool.agent.NodeAgent").info("agent news");
+    assertThat(lines()).singleElement().asString().endsWith("agent news");
+
+    out.reset();
+    LogSetup.configure(context, new Logging(false, Level.DEBUG), null, null, out);
+    context.getLogger("io.netty.channel.Foo").debug("library detail");
+    assertThat(lines()).singleElement().asString().endsWith("DEBUG Foo - library detail");
   }
 }
