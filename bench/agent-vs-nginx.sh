@@ -241,6 +241,6 @@ echo "== agent status after the runs"
 curl -s "http://127.0.0.1:$AGENT_ADMIN/v1/status" | head -c 400; echo
 echo "== per-round figures (server conns round req/s p50_ms p99_ms socket_errors non_2xx peak_rss_kib end_rss_kib load1)"
 cat "$RAW"
-echo "== RSS per further connection, $SLOPES"
+[[ -z "$SLOPES" ]] || echo "== RSS per further connection, $SLOPES"
 echo "== results (wrk -t1 --latency, ${DURATION}s per run, $ROUNDS rounds; ratio = of nginx; raw output in $WORK)"
 column -t "$RESULTS"
