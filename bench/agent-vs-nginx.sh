@@ -234,7 +234,7 @@ echo "== limits (not changed by this script)"
 echo "ulimit -n: $NOFILE; net.core.somaxconn: $(cat /proc/sys/net/core/somaxconn);" \
   "tcp_max_syn_backlog: $(cat /proc/sys/net/ipv4/tcp_max_syn_backlog);" \
   "ip_local_port_range: $(tr '\t' ' ' < /proc/sys/net/ipv4/ip_local_port_range)"
-echo "== agent JVM (from node-agent/src/main/image/image.json, memoryLimit $AGENT_MEMORY_LIMIT; transport $(grep -o 'transport [a-z]*' "$WORK/agent.log" || echo unknown))"
+echo "== agent JVM (from node-agent/src/main/image/image.json, memoryLimit $AGENT_MEMORY_LIMIT; $(grep -o 'transport [a-z]*' "$WORK/agent.log" || echo unknown))"
 for s in "${NAMES[@]}"; do echo "$s: ${FLAGS_OF[$s]}"; done
 echo "== time to ready (ms): $(for s in "${SERVERS[@]}"; do printf '%s %s, ' "$s" "${READY_OF[$s]}"; done)"
 echo "== agent status after the runs"
