@@ -1,14 +1,25 @@
 #!/usr/bin/env bash
-# Node agent (Echo, 1 KiB, one event loop, -Xmx64m) versus Debian's nginx (one worker, the same
-# 1 KiB file, backlog raised), both pinned to CPU 0, wrk pinned to CPU 1, alternately at each
-# connection count. Loopback only; every step is bounded in time; stops by itself.
+# Node agent (Echo, 1 KiB, one event loop) versus Debian's nginx (one worker, the same 1 KiB file,
+# backlog raised), both pinned to CPU 0, wrk pinned to CPU 1, alternately at each connection count.
+# Loopback only; every step is bounded in time; stops by itself.
 #
 # Usage: bench/agent-vs-nginx.sh [seconds-per-run=10] [connection counts="256 4000 16000"] [rounds=3]
-# Each connection count is measured in ROUNDS alternating agent/nginx pairs; the table shows the
-# median requests/s and latencies per server (robust against load bursts on a shared machine),
-# the sum of socket errors and non-2xx answers, and the highest RSS seen.
-# Needs: the agent jar (mvn -B -pl node-agent package), java 17, taskset; installs nginx and wrk
-# with apt-get when they are missing. Does NOT change /proc/sys: it reports the kernel settings
+#
+# The agent runs with the JVM flags and environment of its image, read from the image recipe
+# node-agent/src/main/image/image.json (bench/lib/agent-jvm.sh: with -XX:MaxRAM for the container
+# limit the flags are sized for, and a CDS archive recorded as bin/images records it). CPU 0 alone
+# gives the JVM one processor, as the DaemonSet's cpu limit of 1 does.
+#
+# To compare JVM settings side by side in one run, name variants: each is the image's flags plus
+# its own (later flags win), started next to the others on its own port:
+#   AGENT_VARIANTS='c1=-XX:TieredStopAtLevel=1;xmn4=-Xmn4m' bench/agent-vs-nginx.sh 10 4000 3
+#
+# Each connection count is measured in ROUNDS rounds of every agent and then nginx; the table shows
+# the median requests/s and latencies per server (robust against load bursts on a shared machine),
+# the sum of socket errors and non-2xx answers, the highest RSS seen and the RSS held at the end of
+# the runs (median), and the RSS each further connection costs between the two largest counts.
+# Needs: the agent jar (mvn -B -pl api,node-agent package), java 17, jq, taskset; installs nginx and
+# wrk with apt-get when they are missing. Does NOT change /proc/sys: it reports the kernel settings
 # it ran with instead (see "limits" in the output).
 set -euo pipefail
 
@@ -17,14 +28,13 @@ COUNTS="${2:-256 4000 16000}"
 ROUNDS="${3:-3}"
 WARMUP=10
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-JAR="$ROOT/node-agent/target/pi-pool-agent.jar"
 AGENT_PORT=18080
 AGENT_ADMIN=19090
 NGINX_PORT=18081
 SERVER_CPU=0
 CLIENT_CPU=1
+COMMAND="bench/agent-vs-nginx.sh $DURATION \"$COUNTS\" $ROUNDS${AGENT_VARIANTS:+ (AGENT_VARIANTS='$AGENT_VARIANTS')}"
 
-[[ -f "$JAR" ]] || { echo "missing $JAR: run mvn -B -pl node-agent package first" >&2; exit 2; }
 if ! command -v nginx >/dev/null || ! command -v wrk >/dev/null; then
   echo "installing nginx and wrk with apt-get" >&2
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light wrk >/dev/null
@@ -33,6 +43,7 @@ fi
 # As many descriptors as this shell may have: wrk and each server get their own limit of that size.
 ulimit -n "$(ulimit -Hn)" || true
 NOFILE="$(ulimit -n)"
+LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 WORK="$(mktemp -d /tmp/agent-vs-nginx.XXXXXX)"
 chmod 755 "$WORK" # nginx workers run as nobody
@@ -70,33 +81,34 @@ mkdir -p "$WORK/www"
 head -c 1024 /dev/zero | tr '\0' 'a' > "$WORK/www/index.html"
 chmod -R a+rX "$WORK/www"
 
-# --- agent -----------------------------------------------------------------------------------
-cat > "$WORK/agent.yaml" <<EOF
-server:
-  host: 127.0.0.1
-  port: $AGENT_PORT
-  adminHost: 127.0.0.1
-  adminPort: $AGENT_ADMIN
-  mode: Echo
-  echoBodyBytes: 1024
-  eventLoops: 1
-  compression: false
-  maxConnections: 17000
-  idleTimeoutSeconds: 120
-sysctls:
-  values: {}
-EOF
-# Serial GC with a small young generation and C1 only: C2's compiler arenas and code cache cost
-# ~30 MiB of RSS, more than the request path gains from it here (see docs/benchmarks.md).
-# AGENT_JVM_OPTS overrides the agent's JVM flags (to compare settings); the default is the one
-# docs/benchmarks.md reports.
-read -r -a AGENT_JVM <<< "${AGENT_JVM_OPTS:--Xmx64m -Xms8m -Xmn8m -XX:+UseSerialGC -Xss256k -XX:TieredStopAtLevel=1}"
-start=$(now_ms)
-MALLOC_ARENA_MAX=2 taskset -c "$SERVER_CPU" java "${AGENT_JVM[@]}" -jar "$JAR" serve --config "$WORK/agent.yaml" \
-  > "$WORK/agent.log" 2>&1 &
-AGENT_PID=$!
-PIDS+=("$AGENT_PID")
-AGENT_READY_MS=$(wait_ready "http://127.0.0.1:$AGENT_ADMIN/readyz" "$start")
+# --- agents: the image's JVM (bench/lib/agent-jvm.sh), then each variant ----------------------
+# shellcheck source=lib/agent-jvm.sh
+source "$ROOT/bench/lib/agent-jvm.sh"
+agent_jvm "$ROOT" "$WORK" "$SERVER_CPU"
+NAMES=(agent)
+EXTRA=("")
+IFS=';' read -r -a variants <<< "${AGENT_VARIANTS:-}"
+for v in "${variants[@]}"; do
+  [[ -n "$v" ]] || continue
+  NAMES+=("agent-${v%%=*}")
+  EXTRA+=("${v#*=}")
+done
+declare -A PID_OF URL_OF READY_OF FLAGS_OF
+for i in "${!NAMES[@]}"; do
+  name="${NAMES[$i]}"
+  port=$((AGENT_PORT + 2 * i))
+  agent_yaml "$WORK/$name.yaml" "$port" $((AGENT_ADMIN + 2 * i))
+  read -r -a extra <<< "${EXTRA[$i]}"
+  flags=("${AGENT_JVM[@]}" "${extra[@]}")
+  FLAGS_OF[$name]="${AGENT_ENV[*]} java ${flags[*]}"
+  start=$(now_ms)
+  env "${AGENT_ENV[@]}" taskset -c "$SERVER_CPU" java "${flags[@]}" -jar "$AGENT_JAR" serve \
+    --config "$WORK/$name.yaml" > "$WORK/$name.log" 2>&1 &
+  PID_OF[$name]=$!
+  PIDS+=("$!")
+  URL_OF[$name]="http://127.0.0.1:$port/"
+  READY_OF[$name]=$(wait_ready "http://127.0.0.1:$((AGENT_ADMIN + 2 * i))/readyz" "$start")
+done
 
 # --- nginx -----------------------------------------------------------------------------------
 cat > "$WORK/nginx.conf" <<EOF
@@ -127,9 +139,11 @@ EOF
 start=$(now_ms)
 taskset -c "$SERVER_CPU" nginx -p "$WORK" -c "$WORK/nginx.conf" -g 'daemon off;' \
   > "$WORK/nginx.log" 2>&1 &
-NGINX_PID=$!
-PIDS+=("$NGINX_PID")
-NGINX_READY_MS=$(wait_ready "http://127.0.0.1:$NGINX_PORT/" "$start")
+PID_OF[nginx]=$!
+PIDS+=("$!")
+URL_OF[nginx]="http://127.0.0.1:$NGINX_PORT/"
+READY_OF[nginx]=$(wait_ready "http://127.0.0.1:$NGINX_PORT/" "$start")
+SERVERS=("${NAMES[@]}" nginx)
 
 # --- runs --------------------------------------------------------------------------------------
 # wrk latency ("850.00us", "12.3ms", "1.20s") in milliseconds.
@@ -143,12 +157,13 @@ to_ms() {
 
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
-# One wrk run; appends "server conns round rps p50_ms p99_ms socket_errors non2xx peak_rss_kib".
+# One wrk run; appends "server conns round rps p50_ms p99_ms socket_errors non2xx peak_rss_kib
+# end_rss_kib load1".
 run() {
-  local name="$1" url="$2" pid="$3" conns="$4" secs="$5" round="$6"
-  local out="$WORK/wrk-$name-$conns-$round.txt" peak=0 r
+  local name="$1" conns="$2" secs="$3" round="$4" pid="${PID_OF[$1]}"
+  local out="$WORK/wrk-$name-$conns-$round.txt" peak=0 r=0
   taskset -c "$CLIENT_CPU" timeout $((secs + 60)) \
-    wrk -t1 -c "$conns" -d "${secs}s" --timeout 10s --latency "$url" > "$out" 2>&1 &
+    wrk -t1 -c "$conns" -d "${secs}s" --timeout 10s --latency "${URL_OF[$name]}" > "$out" 2>&1 &
   local wrk=$!
   while kill -0 "$wrk" 2>/dev/null; do
     r=$(rss_kb "$pid"); (( r > peak )) && peak=$r
@@ -161,50 +176,71 @@ run() {
   p99=$(to_ms "$(awk '$1=="99%" {print $2}' "$out")")
   errs=$(awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$out")
   non2xx=$(awk '/Non-2xx/ {print $5}' "$out")
-  echo "$name $conns $round ${rps:-0} $p50 $p99 ${errs:-0} ${non2xx:-0} $peak" >> "$RAW"
+  echo "$name $conns $round ${rps:-0} $p50 $p99 ${errs:-0} ${non2xx:-0} $peak $r $(cut -d' ' -f1 /proc/loadavg)" >> "$RAW"
 }
 
 RAW="$WORK/raw.txt"
 : > "$RAW"
 echo "# warmup ${WARMUP}s each at 256 connections" >&2
-run agent "http://127.0.0.1:$AGENT_PORT/" "$AGENT_PID" 256 "$WARMUP" 0
-run nginx "http://127.0.0.1:$NGINX_PORT/" "$NGINX_PID" 256 "$WARMUP" 0
+for s in "${SERVERS[@]}"; do run "$s" 256 "$WARMUP" 0; done
 : > "$RAW"
 for c in $COUNTS; do
   for round in $(seq 1 "$ROUNDS"); do
     echo "# $c connections, round $round of $ROUNDS, ${DURATION}s per server" >&2
-    run agent "http://127.0.0.1:$AGENT_PORT/" "$AGENT_PID" "$c" "$DURATION" "$round"
-    sleep 2 # let the closed connections go before the other server's turn
-    run nginx "http://127.0.0.1:$NGINX_PORT/" "$NGINX_PID" "$c" "$DURATION" "$round"
-    sleep 2
+    for s in "${SERVERS[@]}"; do
+      run "$s" "$c" "$DURATION" "$round"
+      sleep 2 # let the closed connections go before the next server's turn
+    done
   done
 done
 
 RESULTS="$WORK/results.txt"
-echo "server connections req/s(median) p50_ms(median) p99_ms(median) socket_errors(sum) non_2xx(sum) peak_rss_mib" > "$RESULTS"
+echo "server connections req/s(median) ratio p50_ms(median) p99_ms(median) p99_ratio socket_errors(sum) non_2xx(sum) peak_rss_mib holding_rss_mib(median)" > "$RESULTS"
+sel() { awk -v s="$1" -v c="$2" -v f="$3" '$1 == s && $2 == c {print $f}' "$RAW"; }
 for c in $COUNTS; do
-  for s in agent nginx; do
-    sel() { awk -v s="$s" -v c="$c" -v f="$1" '$1 == s && $2 == c {print $f}' "$RAW"; }
-    echo "$s $c $(sel 4 | median) $(sel 5 | median) $(sel 6 | median)" \
-      "$(sel 7 | awk '{t += $1} END {print t + 0}') $(sel 8 | awk '{t += $1} END {print t + 0}')" \
-      "$(( $(sel 9 | sort -n | tail -1) / 1024 ))" >> "$RESULTS"
+  nginx_rps=$(sel nginx "$c" 4 | median)
+  nginx_p99=$(sel nginx "$c" 6 | median)
+  for s in "${SERVERS[@]}"; do
+    rps=$(sel "$s" "$c" 4 | median)
+    p99=$(sel "$s" "$c" 6 | median)
+    echo "$s $c $rps $(awk -v a="$rps" -v b="$nginx_rps" 'BEGIN {printf "%.2fx", (b > 0) ? a / b : 0}')" \
+      "$(sel "$s" "$c" 5 | median) $p99 $(awk -v a="$p99" -v b="$nginx_p99" 'BEGIN {printf "%.2fx", (b > 0) ? a / b : 0}')" \
+      "$(sel "$s" "$c" 7 | awk '{t += $1} END {print t + 0}') $(sel "$s" "$c" 8 | awk '{t += $1} END {print t + 0}')" \
+      "$(( $(sel "$s" "$c" 9 | sort -n | tail -1) / 1024 ))" \
+      "$(sel "$s" "$c" 10 | median | awk '{printf "%d", $1 / 1024}')" >> "$RESULTS"
   done
 done
 
+# RSS per further connection: the rise of the RSS held at the end of the runs (median over the
+# rounds; the peak also holds the JIT's passing compiler arenas) between the two largest counts.
+read -r -a counts <<< "$COUNTS"
+SLOPES=""
+if (( ${#counts[@]} >= 2 )); then
+  lo="${counts[-2]}" hi="${counts[-1]}"
+  for s in "${SERVERS[@]}"; do
+    a=$(sel "$s" "$lo" 10 | median) b=$(sel "$s" "$hi" 10 | median)
+    SLOPES+="$s $(awk -v a="$a" -v b="$b" -v n=$((hi - lo)) 'BEGIN {printf "%.2f", (b - a) / n}') KiB; "
+  done
+  SLOPES="from $lo to $hi connections: $SLOPES"
+fi
+
+echo "== command: $COMMAND"
 echo "== machine"
 echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-echo "nproc: $(nproc); cpu: $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}'); ram: $(free -m | awk '/Mem:/ {print $2}') MiB"
+echo "nproc: $(nproc); cpu: $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}'); ram: $(free -m | awk '/Mem:/ {print $2}') MiB; kernel: $(uname -r)"
 echo "java: $(java -version 2>&1 | head -1); nginx: $(nginx -v 2>&1 | cut -d/ -f2); wrk: $(wrk -v 2>&1 | head -1 | awk '{print $2}')"
+echo "load average: at the start $LOAD_START, at the end $(cut -d' ' -f1-3 /proc/loadavg) (1-minute value per round in the last column below)"
 echo "== limits (not changed by this script)"
 echo "ulimit -n: $NOFILE; net.core.somaxconn: $(cat /proc/sys/net/core/somaxconn);" \
   "tcp_max_syn_backlog: $(cat /proc/sys/net/ipv4/tcp_max_syn_backlog);" \
   "ip_local_port_range: $(tr '\t' ' ' < /proc/sys/net/ipv4/ip_local_port_range)"
-echo "== agent JVM: MALLOC_ARENA_MAX=2 ${AGENT_JVM[*]}; transport: $(grep -o 'transport [a-z]*' "$WORK/agent.log" || echo unknown)"
-echo "== time to ready (ms): agent $AGENT_READY_MS, nginx $NGINX_READY_MS"
+echo "== agent JVM (from node-agent/src/main/image/image.json, memoryLimit $AGENT_MEMORY_LIMIT; $(grep -o 'transport [a-z]*' "$WORK/agent.log" || echo unknown))"
+for s in "${NAMES[@]}"; do echo "$s: ${FLAGS_OF[$s]}"; done
+echo "== time to ready (ms): $(for s in "${SERVERS[@]}"; do printf '%s %s, ' "$s" "${READY_OF[$s]}"; done)"
 echo "== agent status after the runs"
 curl -s "http://127.0.0.1:$AGENT_ADMIN/v1/status" | head -c 400; echo
-echo "== load average during the run: $(cut -d' ' -f1-3 /proc/loadavg) (other processes share both cores)"
-echo "== per-round figures (server conns round req/s p50_ms p99_ms socket_errors non_2xx peak_rss_kib)"
+echo "== per-round figures (server conns round req/s p50_ms p99_ms socket_errors non_2xx peak_rss_kib end_rss_kib load1)"
 cat "$RAW"
-echo "== results (wrk -t1 --latency, ${DURATION}s per run, $ROUNDS rounds; raw output in $WORK)"
+[[ -z "$SLOPES" ]] || echo "== RSS per further connection, $SLOPES"
+echo "== results (wrk -t1 --latency, ${DURATION}s per run, $ROUNDS rounds; ratio = of nginx; raw output in $WORK)"
 column -t "$RESULTS"

@@ -9,10 +9,11 @@ import java.util.Map;
 
 /**
  * An image's recipe, {@code <module>/src/main/image/image.json}: what bin/images puts in the image
- * and the run-time settings it copies into the OCI image config.
+ * and the run-time settings it copies into the OCI image config. {@code memoryLimit}, for the
+ * agent, is the container limit its JVM flags are sized for.
  */
 @JsonIgnoreProperties(value = "_comment")
-record ImageRecipe(String name, String jar, Cds cds, Config config) {
+record ImageRecipe(String name, String jar, String memoryLimit, Cds cds, Config config) {
 
   /** The agent's class-data-sharing training run. */
   record Cds(String archive, String trainingConfig, List<String> trainingArgs, String readyLine) {}

@@ -90,8 +90,9 @@ public final class ConnectionGuard {
     ch.closeFuture()
         .addListener(
             f -> {
-              if (a.fuse != null) {
-                a.fuse.cancel(false);
+              ScheduledFuture<?> fuse = a.fuse;
+              if (fuse != null) {
+                fuse.cancel(false);
               }
               stopWaiting(a);
               if (admitted) {
@@ -158,8 +159,10 @@ public final class ConnectionGuard {
     if (a == null) {
       return true;
     }
-    if (stopWaiting(a)) {
-      a.fuse.cancel(false);
+    ScheduledFuture<?> fuse = a.fuse;
+    if (stopWaiting(a) && fuse != null) {
+      fuse.cancel(false);
+      a.fuse = null; // a cancelled task would otherwise stay reachable for the connection's life
     }
     if (a.admitted) {
       return true;

@@ -55,7 +55,7 @@ public final class TrafficVerticle extends AbstractVerticle {
   public void start(Promise<Void> started) {
     mode =
         switch (cfg.mode()) {
-          case Echo -> new EchoHandler(cfg.echoBodyBytes());
+          case Echo -> new EchoHandler(cfg.echoBodyBytes(), cfg.compression());
           case Static -> new StaticHandler(vertx, cfg.staticDir(), cfg.compression());
           case Proxy ->
               new ProxyHandler(
@@ -146,6 +146,10 @@ public final class TrafficVerticle extends AbstractVerticle {
             .setAcceptBacklog(Math.max(1024, cfg.maxConnections()))
             .setTcpNoDelay(true)
             .setReuseAddress(true)
+            // The agent serves no WebSockets: without these Vert.x would put a WebSocket
+            // extension handler and two deflate handshakers into every HTTP/1.1 connection.
+            .setPerFrameWebSocketCompressionSupported(false)
+            .setPerMessageWebSocketCompressionSupported(false)
             .setInitialSettings(
                 new Http2Settings().setMaxConcurrentStreams(ControlFrameLimit.MAX_STREAMS))
             .setHttp2RstFloodMaxRstFramePerWindow(ControlFrameLimit.MAX_RESETS)
