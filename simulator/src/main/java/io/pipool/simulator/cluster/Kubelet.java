@@ -110,7 +110,7 @@ public final class Kubelet implements Runnable {
       } else if (life != null) {
         life.tick(pod, now);
       } else if (!PodStatuses.ended(PodFacts.phase(pod))) { // else finished before we started
-        life = new PodLife(uid, namespace, name, node, effects);
+        life = new PodLife(uid, namespace, name, node, holders, effects);
         lives.put(uid, life);
         life.tick(pod, now);
       }
@@ -163,16 +163,6 @@ public final class Kubelet implements Runnable {
 
   /** The slow work, off the loop; every answer goes back through the inbox. */
   private final class Effects implements PodLife.Effects {
-
-    @Override
-    public boolean hold(SimNode node, String uid) {
-      return holders.hold(node, uid);
-    }
-
-    @Override
-    public void release(SimNode node, String uid) {
-      holders.release(node, uid);
-    }
 
     @Override
     public void start(PodLife life, Pod pod) {

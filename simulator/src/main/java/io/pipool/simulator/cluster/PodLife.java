@@ -46,12 +46,6 @@ final class PodLife {
   /** What the state machine asks of the kubelet; each slow call answers back on the loop. */
   interface Effects {
 
-    /** Takes {@code node} for this pod unless another pod holds it. */
-    boolean hold(SimNode node, String uid);
-
-    /** Gives the node back. */
-    void release(SimNode node, String uid);
-
     /** Starts the pod; answers {@link #started}. */
     void start(PodLife life, Pod pod);
 
@@ -75,6 +69,7 @@ final class PodLife {
   final String namespace;
   final String name;
   final SimNode node;
+  private final NodeHolders holders;
   private final Effects fx;
   private State state = State.WAITING;
   private Instant notBefore = Instant.MIN;
@@ -89,11 +84,16 @@ final class PodLife {
   private Instant nextProbe = Instant.MIN;
   private boolean confirm;
 
-  PodLife(String uid, String namespace, String name, SimNode node, Effects fx) {
+  /**
+   * @param holders which pod holds each node (shared by the kubelet's pods, on the same thread)
+   */
+  PodLife(
+      String uid, String namespace, String name, SimNode node, NodeHolders holders, Effects fx) {
     this.uid = uid;
     this.namespace = namespace;
     this.name = name;
     this.node = node;
+    this.holders = holders;
     this.fx = fx;
   }
 
@@ -114,14 +114,14 @@ final class PodLife {
   void tick(Pod pod, Instant now) {
     switch (state) {
       case WAITING -> {
-        if (!now.isBefore(notBefore) && fx.hold(node, uid)) {
+        if (!now.isBefore(notBefore) && holders.hold(node, uid)) {
           state = State.STARTING;
           fx.start(this, pod);
         }
       }
       case RUNNING -> {
         if (!agent.alive()) {
-          fx.release(node, uid);
+          holders.release(node, uid);
           agent = null;
           crash(container, "agent process exited; restarting", now);
         } else if (!probing && !now.isBefore(nextProbe)) {
@@ -160,7 +160,7 @@ final class PodLife {
       fx.write(this, runningStatus());
       return;
     }
-    fx.release(node, uid);
+    holders.release(node, uid);
     if (outcome instanceof StartOutcome.InitFailed f) {
       int n = restarts.merge(f.container(), 1, Integer::sum);
       fx.write(
@@ -212,7 +212,7 @@ final class PodLife {
     if (state == State.GONE) {
       return;
     }
-    fx.release(node, uid);
+    holders.release(node, uid);
     agent = null;
     state = State.GONE;
     if (confirm) {

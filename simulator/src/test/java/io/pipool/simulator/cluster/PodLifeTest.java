@@ -26,6 +26,7 @@ class PodLifeTest {
   private static final List<String> INITS = List.of("apply-sysctls");
 
   private final SteppingClock clock = new SteppingClock();
+  private final NodeHolders holders = new NodeHolders();
   private final Recorder fx = new Recorder();
   private final Pod pod = pod();
 
@@ -65,7 +66,7 @@ class PodLifeTest {
     assertThat(main(fx.last()).getState().getWaiting().getReason()).isEqualTo("CrashLoopBackOff");
     assertThat(main(fx.last()).getRestartCount()).isEqualTo(1);
     assertThat(ready(fx.last())).isFalse();
-    assertThat(fx.holders.holder("pi-1")).as("the node is free again").isEmpty();
+    assertThat(holders.holder("pi-1")).as("the node is free again").isEmpty();
 
     life.tick(pod, clock.instant());
     assertThat(fx.starts).as("not before the back-off").hasSize(1);
@@ -128,11 +129,11 @@ class PodLifeTest {
     life.delete(true);
     assertThat(fx.stops).containsExactly(agent);
     assertThat(fx.confirmed).as("Terminating until the agent has stopped").isEmpty();
-    assertThat(fx.holders.holder("pi-1")).as("the node stays taken").contains("a-uid");
+    assertThat(holders.holder("pi-1")).as("the node stays taken").contains("a-uid");
     life.stopped();
     assertThat(life.state()).isEqualTo(PodLife.State.GONE);
     assertThat(fx.confirmed).containsExactly("default/a");
-    assertThat(fx.holders.holder("pi-1")).isEmpty();
+    assertThat(holders.holder("pi-1")).isEmpty();
   }
 
   @Test
@@ -178,7 +179,7 @@ class PodLifeTest {
   }
 
   private PodLife life(String name) {
-    return new PodLife(name + "-uid", "default", name, NODE, fx);
+    return new PodLife(name + "-uid", "default", name, NODE, holders, fx);
   }
 
   private Agent run(PodLife life) {
@@ -230,7 +231,6 @@ class PodLifeTest {
 
   /** Records what the state machine asks for. */
   private static final class Recorder implements PodLife.Effects {
-    final NodeHolders holders = new NodeHolders();
     final List<String> starts = new ArrayList<>();
     final List<AgentLauncher.RunningAgent> stops = new ArrayList<>();
     final List<PodStatus> writes = new ArrayList<>();
@@ -239,16 +239,6 @@ class PodLifeTest {
 
     PodStatus last() {
       return writes.get(writes.size() - 1);
-    }
-
-    @Override
-    public boolean hold(SimNode node, String uid) {
-      return holders.hold(node, uid);
-    }
-
-    @Override
-    public void release(SimNode node, String uid) {
-      holders.release(node, uid);
     }
 
     @Override
