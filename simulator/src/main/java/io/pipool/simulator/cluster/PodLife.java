@@ -13,11 +13,15 @@ import java.util.Map;
  * One pod's life on a simulated node: the kubelet's state machine for it.
  *
  * <pre>
- *   WAITING ──due, node free──▶ STARTING ──agent up──▶ RUNNING ──probe──▶ RUNNING (Ready / not)
- *      ▲                           │  │                  │
- *      └───── back-off ◀───────────┘  └──one-shot──▶ FINISHED (Succeeded / Failed)
- *      └───── back-off ◀── agent exited (CrashLoopBackOff, restartCount + 1) ──┘
- *   any state ──pod deleted──▶ STOPPING (the agent stops, or the start in flight ends) ──▶ GONE
+ * WAITING  → STARTING  due, and the node is free (host network: one agent per node)
+ * STARTING → RUNNING   the agent is up: Running, not Ready until its probe answers
+ *          → FINISHED  a one-shot pod's command ended: Succeeded or Failed
+ *          → WAITING   an init step failed (Pending) or the agent did not start (CrashLoopBackOff):
+ *                      restartCount + 1, back-off of 5 s per failure in a row, at most 30 s
+ * RUNNING  → RUNNING   the probe's answer changed: Ready or not Ready
+ *          → WAITING   the agent exited: CrashLoopBackOff, restartCount + 1, back-off
+ * deleted: WAITING, FINISHED → GONE; STARTING, RUNNING → STOPPING (the agent, or the start in
+ *          flight, is stopped) → GONE; a real API server's deletion is confirmed on GONE
  * </pre>
  *
  * <p>Confined to the kubelet's loop thread: every method runs there, and the slow work (starting,

@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -22,9 +23,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,11 +37,13 @@ import org.junit.jupiter.api.io.TempDir;
  * a pod's status says (phase, Ready, restarts, why) as the agent's readiness changes or the agent
  * keeps exiting. The test thread plays the control loop: each poll is one turn.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KubeletTest {
 
   private static final Duration PERIOD = Duration.ofSeconds(1);
 
   private final SteppingClock clock = new SteppingClock();
+  // fresh for each test
   private final AtomicBoolean agentsLive = new AtomicBoolean(true);
   private final AtomicInteger started = new AtomicInteger();
   private final AtomicInteger stopped = new AtomicInteger();
@@ -48,13 +55,22 @@ class KubeletTest {
   private Kubelet kubelet;
   private SimNode node;
   private int adminPort;
+  private String podName;
 
-  @BeforeEach
-  void start(@TempDir Path dir) {
+  @BeforeAll
+  void startApiServer() {
     api = EmbeddedApiServer.start();
     client = api.newClient("kubelet-test");
     cache = ClusterCache.start(client, false, () -> {});
     vertx = Vertx.vertx();
+  }
+
+  @BeforeEach
+  void startKubelet(@TempDir Path dir, TestInfo test) {
+    podName = test.getTestMethod().orElseThrow().getName().toLowerCase(Locale.ROOT);
+    agentsLive.set(true);
+    started.set(0);
+    stopped.set(0);
     workers = Executors.newFixedThreadPool(2);
     node = new SimNode(1, "pi-1", SimNode.addressOf(1), dir.resolve("pi-1"));
     adminPort = FreePorts.pick(List.of(node.address()), 1).get(0);
@@ -83,9 +99,13 @@ class KubeletTest {
   }
 
   @AfterEach
-  void stop() {
+  void stopKubelet() {
     kubelet.close();
     workers.shutdownNow();
+  }
+
+  @AfterAll
+  void stopApiServer() {
     vertx.close();
     cache.close();
     client.close();
@@ -110,7 +130,7 @@ class KubeletTest {
     probe.close().toCompletionStage().toCompletableFuture().get();
     awaitPod("not Ready once it no longer answers", PERIOD, p -> running(p) && !ready(p));
 
-    client.pods().inNamespace("default").withName("agent").delete();
+    client.pods().inNamespace("default").withName(podName).delete();
     await("the agent stopped with its pod")
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
@@ -164,7 +184,7 @@ class KubeletTest {
   }
 
   private Pod p() {
-    return client.pods().inNamespace("default").withName("agent").get();
+    return client.pods().inNamespace("default").withName(podName).get();
   }
 
   private static boolean running(Pod p) {
@@ -187,7 +207,7 @@ class KubeletTest {
   private Pod pod() {
     return new PodBuilder()
         .withNewMetadata()
-        .withName("agent")
+        .withName(podName)
         .withNamespace("default")
         .endMetadata()
         .withNewSpec()

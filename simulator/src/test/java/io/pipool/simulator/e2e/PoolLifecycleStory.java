@@ -11,6 +11,7 @@ import io.pipool.simulator.load.LoadGenerator;
 import io.pipool.simulator.node.NodeFiles;
 import io.pipool.simulator.node.SimNode;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -78,14 +79,11 @@ abstract class PoolLifecycleStory {
         .ignoreExceptions()
         .untilAsserted(
             () -> {
-              PiServerPool p = c.pool();
-              assertThat(
-                      p.getStatus().getNodes().size() == 4
-                          && p.getStatus().getNodes().stream()
-                              .allMatch(n -> n.getSysctls() == NodeStatus.SysctlState.Applied)
-                          && c.servingNodes().size() == 1)
+              assertThat(c.pool().getStatus().getNodes())
                   .as(c::describe)
-                  .isTrue();
+                  .hasSize(4)
+                  .allMatch(n -> n.getSysctls() == NodeStatus.SysctlState.Applied);
+              assertThat(c.servingNodes()).as(c::describe).hasSize(1);
             });
     for (SimNode n : c.sim.nodes().values()) {
       assertThat(NodeFiles.readSysctl(n, "net.core.somaxconn")).isEqualTo("4096");
@@ -103,10 +101,12 @@ abstract class PoolLifecycleStory {
         .atMost(WAIT)
         .ignoreExceptions()
         .untilAsserted(
-            () ->
-                assertThat(c.servingNodes().size() == 3 && load.stats().open() >= 270)
-                    .as(() -> c.describe() + "load: " + load.stats())
-                    .isTrue());
+            () -> {
+              assertThat(c.servingNodes())
+                  .as(() -> c.describe() + "load: " + load.stats())
+                  .hasSize(3);
+              assertThat(load.stats().open()).as("open connections").isGreaterThanOrEqualTo(270);
+            });
     assertThat(c.serviceSelection()).isEqualTo(c.servingNodes());
     assertThat(c.pool().getStatus().getDesiredReplicas()).isEqualTo(3);
   }
@@ -194,46 +194,23 @@ abstract class PoolLifecycleStory {
         .atMost(WAIT)
         .ignoreExceptions()
         .untilAsserted(
-            () ->
-                assertThat(
-                        c.pool() == null
-                            && c.agentPods().isEmpty()
-                            && c.client
-                                .apps()
-                                .daemonSets()
-                                .inNamespace(c.ns)
-                                .list()
-                                .getItems()
-                                .isEmpty()
-                            && c.client
-                                .batch()
-                                .v1()
-                                .jobs()
-                                .inNamespace(c.ns)
-                                .list()
-                                .getItems()
-                                .isEmpty()
-                            && c.client.configMaps().inNamespace(c.ns).withName("web-agent").get()
-                                == null
-                            && c.client.services().inNamespace(c.ns).withName("web").get() == null
-                            && c.client
-                                    .serviceAccounts()
-                                    .inNamespace(c.ns)
-                                    .withName("web-agent")
-                                    .get()
-                                == null
-                            && c.client.rbac().roles().inNamespace(c.ns).withName("web-agent").get()
-                                == null
-                            && c.client
-                                    .rbac()
-                                    .roleBindings()
-                                    .inNamespace(c.ns)
-                                    .withName("web-agent")
-                                    .get()
-                                == null
-                            && c.sim.runningAgents() == 0)
-                    .as(c::describe)
-                    .isTrue());
+            () -> {
+              var k = c.client;
+              assertThat(c.pool()).as(c::describe).isNull();
+              assertThat(c.agentPods()).as(c::describe).isEmpty();
+              assertThat(k.apps().daemonSets().inNamespace(c.ns).list().getItems()).isEmpty();
+              assertThat(k.batch().v1().jobs().inNamespace(c.ns).list().getItems()).isEmpty();
+              assertThat(
+                      Arrays.asList(
+                          k.configMaps().inNamespace(c.ns).withName("web-agent").get(),
+                          k.services().inNamespace(c.ns).withName("web").get(),
+                          k.serviceAccounts().inNamespace(c.ns).withName("web-agent").get(),
+                          k.rbac().roles().inNamespace(c.ns).withName("web-agent").get(),
+                          k.rbac().roleBindings().inNamespace(c.ns).withName("web-agent").get()))
+                  .as("ConfigMap, Service, ServiceAccount, Role, RoleBinding")
+                  .containsOnlyNulls();
+              assertThat(c.sim.runningAgents()).as("agents still running").isZero();
+            });
     for (SimNode n : c.sim.nodes().values()) {
       for (String name :
           List.of(
