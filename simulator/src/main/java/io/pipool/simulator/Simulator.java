@@ -5,12 +5,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.pipool.simulator.cluster.AgentLauncher;
 import io.pipool.simulator.cluster.ClusterCache;
-import io.pipool.simulator.cluster.DaemonSetController;
+import io.pipool.simulator.cluster.ControlLoop;
 import io.pipool.simulator.cluster.EmbeddedApiServer;
-import io.pipool.simulator.cluster.GarbageCollector;
 import io.pipool.simulator.cluster.InProcessAgents;
-import io.pipool.simulator.cluster.JobController;
-import io.pipool.simulator.cluster.Kubelet;
 import io.pipool.simulator.cluster.ProcessAgents;
 import io.pipool.simulator.kubectl.KubectlGateway;
 import io.pipool.simulator.load.LoadMeter;
@@ -26,15 +23,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -49,7 +41,6 @@ import org.slf4j.LoggerFactory;
 public final class Simulator implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Simulator.class);
-  private static final long CONTROL_PERIOD_MS = 200;
 
   private final SimulatorConfig config;
   private final EmbeddedApiServer api;
@@ -60,11 +51,9 @@ public final class Simulator implements AutoCloseable {
   private final Vertx vertx;
   private final LoadMeter meter = new LoadMeter();
   private final ThermalLoop thermal;
-  private final ExecutorService workers;
-  private final ScheduledExecutorService loop;
   private final AgentLauncher launcher;
   private final ClusterCache cache;
-  private final Kubelet kubelet;
+  private final ControlLoop control;
   private final NodeHeartbeat heartbeat;
   private final KubectlGateway kubectl;
   private final NodeNetwork network;
@@ -111,22 +100,10 @@ public final class Simulator implements AutoCloseable {
         config.embeddedApiServer()
             ? null
             : NodeHeartbeat.start(client, List.copyOf(nodes.values()), clock);
-    this.workers = Executors.newFixedThreadPool(4, daemon("pi-pool-sim-worker"));
-    this.loop = Executors.newSingleThreadScheduledExecutor(daemon("pi-pool-sim-control"));
     this.cache = ClusterCache.start(client, config.embeddedApiServer(), () -> {});
-    this.kubelet =
-        new Kubelet(
-            client, cache, nodes, launcher, vertx, workers, clock, !config.embeddedApiServer());
-    List<Runnable> steps = new ArrayList<>();
-    if (config.embeddedApiServer()) {
-      steps.add(new DaemonSetController(client, cache, clock));
-      steps.add(new JobController(client, cache, clock));
-      steps.add(new GarbageCollector(client, cache, clock, Duration.ofSeconds(2)));
-    }
-    steps.add(kubelet);
-    loop.scheduleWithFixedDelay(
-        () -> steps.forEach(Simulator::safely), 0, CONTROL_PERIOD_MS, TimeUnit.MILLISECONDS);
-    thermal.start(loop);
+    this.control =
+        new ControlLoop(client, cache, nodes, launcher, vertx, clock, config.embeddedApiServer());
+    thermal.start(control.executor());
     this.kubectl = api != null ? KubectlGateway.start(vertx, api, clock) : null;
   }
 
@@ -159,14 +136,6 @@ public final class Simulator implements AutoCloseable {
         ? new InProcessAgents(vertx, newClient("pi-pool-agent"), clock)
         : new ProcessAgents(
             config.agentJar(), kubeconfigForAgents(), Path.of(System.getProperty("java.home")));
-  }
-
-  private static void safely(Runnable step) {
-    try {
-      step.run();
-    } catch (RuntimeException e) {
-      LOG.warn("{}: {}", step.getClass().getSimpleName(), e.toString());
-    }
   }
 
   /** A client of the cluster's API server whose requests carry {@code userAgent}. */
@@ -244,25 +213,18 @@ public final class Simulator implements AutoCloseable {
 
   /** Agents running now. */
   public long runningAgents() {
-    return kubelet.runningAgents();
+    return control.runningAgents();
   }
 
   @Override
   public void close() {
-    try {
-      kubelet.stopAll().get(40, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      LOG.warn("agents did not all stop: {}", e.toString());
-    }
-    loop.shutdownNow();
-    workers.shutdownNow();
+    control.close();
     if (kubectl != null) {
       kubectl.close();
     }
     if (heartbeat != null) {
       heartbeat.close();
     }
-    kubelet.close();
     cache.close();
     launcher.close();
     client.close();
@@ -291,13 +253,5 @@ public final class Simulator implements AutoCloseable {
     } catch (IOException e) {
       // a temporary folder left behind is harmless
     }
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
   }
 }

@@ -1,159 +1,175 @@
 package io.pipool.simulator.cluster;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodIP;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The pod status documents the simulated kubelet writes (as JSON merge patches of the status
- * subresource, so labels written by the operator are never touched).
+ * The pod statuses the simulated kubelet reports, built as a kubelet fills them in: phase, pod IP
+ * (host network: the node's address), the four pod conditions, and a status per container with its
+ * state and restart count.
  */
-public final class PodStatuses {
+final class PodStatuses {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  static final String PENDING = "Pending";
+  static final String RUNNING = "Running";
+  static final String SUCCEEDED = "Succeeded";
+  static final String FAILED = "Failed";
 
   private PodStatuses() {}
 
-  /** Init step failed: the pod stays Pending and will be retried. */
-  public static String initFailed(
-      String initContainer, List<String> containers, String message, Instant now, String ip) {
-    Map<String, Object> status = base("Pending", ip, now);
-    status.put("conditions", conditions(false, false, now));
-    status.put(
-        "initContainerStatuses",
-        List.of(
-            container(
-                initContainer,
-                false,
-                Map.of(
-                    "terminated",
-                    Map.of(
-                        "exitCode",
-                        1,
-                        "reason",
-                        "Error",
-                        "message",
-                        message,
-                        "finishedAt",
-                        now.toString())))));
-    List<Object> waiting = new ArrayList<>();
-    for (String c : containers) {
-      waiting.add(container(c, false, Map.of("waiting", Map.of("reason", "PodInitializing"))));
-    }
-    status.put("containerStatuses", waiting);
-    status.put("message", message);
-    return patch(status);
+  /** An init step failed: the pod stays Pending and the step is tried again after a back-off. */
+  static PodStatus initFailed(
+      String init, int restarts, List<String> containers, String message, Instant now, String ip) {
+    return base(PENDING, ip, now, false, false)
+        .withInitContainerStatuses(
+            container(init, false, restarts, terminated(1, "Error", message, now)))
+        .withContainerStatuses(
+            containers.stream()
+                .map(c -> container(c, false, 0, waiting("PodInitializing", null)))
+                .toList())
+        .withMessage(message)
+        .build();
   }
 
-  /** The agent could not start: CrashLoopBackOff with the reason. */
-  public static String crashLooping(
-      List<String> initContainers, String container, String message, Instant now, String ip) {
-    Map<String, Object> status = base("Running", ip, now);
-    status.put("conditions", conditions(true, false, now));
-    status.put("initContainerStatuses", completed(initContainers, now));
-    status.put(
-        "containerStatuses",
-        List.of(
-            container(
-                container,
-                false,
-                Map.of("waiting", Map.of("reason", "CrashLoopBackOff", "message", message)))));
-    status.put("message", message);
-    return patch(status);
+  /** The agent exited or could not start: CrashLoopBackOff until it is started again. */
+  static PodStatus crashLooping(
+      List<String> inits, String container, int restarts, String message, Instant now, String ip) {
+    return base(RUNNING, ip, now, true, false)
+        .withInitContainerStatuses(completed(inits, now))
+        .withContainerStatuses(
+            container(container, false, restarts, waiting("CrashLoopBackOff", message)))
+        .withMessage(message)
+        .build();
   }
 
-  /** The agent runs; {@code ready} mirrors its readiness probe (/readyz/pod). */
-  public static String running(
-      List<String> initContainers, String container, boolean ready, Instant startedAt, String ip) {
-    Map<String, Object> status = base("Running", ip, startedAt);
-    status.put("conditions", conditions(true, ready, startedAt));
-    status.put("initContainerStatuses", completed(initContainers, startedAt));
-    Map<String, Object> c =
-        container(container, ready, Map.of("running", Map.of("startedAt", startedAt.toString())));
-    c.put("started", true);
-    status.put("containerStatuses", List.of(c));
-    status.put("message", null);
-    return patch(status);
+  /** The agent runs; {@code ready} is what its readiness probe (/readyz/pod) answered last. */
+  static PodStatus running(
+      List<String> inits,
+      String container,
+      int restarts,
+      boolean ready,
+      Instant startedAt,
+      String ip) {
+    ContainerStatus main =
+        new ContainerStatusBuilder(
+                container(
+                    container,
+                    ready,
+                    restarts,
+                    new ContainerStateBuilder()
+                        .withNewRunning()
+                        .withStartedAt(startedAt.toString())
+                        .endRunning()
+                        .build()))
+            .withStarted(true)
+            .build();
+    return base(RUNNING, ip, startedAt, true, ready)
+        .withInitContainerStatuses(completed(inits, startedAt))
+        .withContainerStatuses(main)
+        .build();
   }
 
-  /** A one-shot pod (a restore Job's) finished. */
-  public static String finished(
+  /** A one-shot pod (a restore Job's) ended. */
+  static PodStatus finished(
       String container, boolean succeeded, String message, Instant now, String ip) {
-    Map<String, Object> status = base(succeeded ? "Succeeded" : "Failed", ip, now);
-    status.put("conditions", conditions(true, false, now));
-    Map<String, Object> terminated = new LinkedHashMap<>();
-    terminated.put("exitCode", succeeded ? 0 : 1);
-    terminated.put("reason", succeeded ? "Completed" : "Error");
-    terminated.put("message", message);
-    terminated.put("finishedAt", now.toString());
-    status.put(
-        "containerStatuses",
-        List.of(container(container, false, Map.of("terminated", terminated))));
-    status.put("message", succeeded ? null : message);
-    return patch(status);
+    ContainerState end =
+        terminated(succeeded ? 0 : 1, succeeded ? "Completed" : "Error", message, now);
+    return base(succeeded ? SUCCEEDED : FAILED, ip, now, true, false)
+        .withContainerStatuses(container(container, false, 0, end))
+        .withMessage(succeeded ? null : message)
+        .build();
   }
 
-  private static Map<String, Object> base(String phase, String ip, Instant start) {
-    Map<String, Object> status = new LinkedHashMap<>();
-    status.put("phase", phase);
-    status.put("hostIP", ip);
-    status.put("podIP", ip);
-    status.put("podIPs", List.of(Map.of("ip", ip)));
-    status.put("startTime", start.toString());
-    return status;
-  }
-
-  private static List<Object> completed(List<String> names, Instant at) {
-    List<Object> out = new ArrayList<>();
-    for (String n : names) {
-      out.add(
-          container(
-              n,
-              false,
-              Map.of(
-                  "terminated",
-                  Map.of("exitCode", 0, "reason", "Completed", "finishedAt", at.toString()))));
+  /**
+   * The status as a JSON merge patch of the status subresource, so the labels the operator writes
+   * are never touched. A merge patch keeps what it leaves out: a cleared message is sent as null.
+   */
+  static String mergePatch(PodStatus status) {
+    ObjectNode body = Serialization.jsonMapper().createObjectNode();
+    ObjectNode json = Serialization.jsonMapper().valueToTree(status);
+    if (status.getMessage() == null) {
+      json.putNull("message");
     }
-    return out;
+    body.set("status", json);
+    return body.toString();
   }
 
-  private static Map<String, Object> container(String name, boolean ready, Map<String, ?> state) {
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("name", name);
-    c.put("ready", ready);
-    c.put("restartCount", 0);
-    c.put("image", "pi-pool-agent (simulated)");
-    c.put("imageID", "");
-    c.put("state", state);
-    return c;
+  private static PodStatusBuilder base(
+      String phase, String ip, Instant start, boolean initialized, boolean ready) {
+    String at = start.toString();
+    return new PodStatusBuilder()
+        .withPhase(phase)
+        .withHostIP(ip)
+        .withPodIP(ip)
+        .withPodIPs(new PodIP(ip))
+        .withStartTime(at)
+        .withConditions(
+            condition("PodScheduled", true, at),
+            condition("Initialized", initialized, at),
+            condition("ContainersReady", ready, at),
+            condition("Ready", ready, at));
   }
 
-  private static List<Object> conditions(boolean initialized, boolean ready, Instant at) {
-    String t = at.toString();
-    return List.of(
-        cond("PodScheduled", true, t),
-        cond("Initialized", initialized, t),
-        cond("ContainersReady", ready, t),
-        cond("Ready", ready, t));
+  private static List<ContainerStatus> completed(List<String> names, Instant at) {
+    return names.stream()
+        .map(n -> container(n, false, 0, terminated(0, "Completed", null, at)))
+        .toList();
   }
 
-  private static Map<String, Object> cond(String type, boolean status, String at) {
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("type", type);
-    c.put("status", status ? "True" : "False");
-    c.put("lastTransitionTime", at);
-    return c;
+  private static ContainerStatus container(
+      String name, boolean ready, int restarts, ContainerState state) {
+    return new ContainerStatusBuilder()
+        .withName(name)
+        .withReady(ready)
+        .withRestartCount(restarts)
+        .withImage("pi-pool-agent (simulated)")
+        .withImageID("")
+        .withState(state)
+        .build();
   }
 
-  private static String patch(Map<String, Object> status) {
-    try {
-      return JSON.writeValueAsString(Map.of("status", status));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+  private static ContainerState waiting(String reason, String message) {
+    return new ContainerStateBuilder()
+        .withNewWaiting()
+        .withReason(reason)
+        .withMessage(message)
+        .endWaiting()
+        .build();
+  }
+
+  private static ContainerState terminated(
+      int exitCode, String reason, String message, Instant at) {
+    return new ContainerStateBuilder()
+        .withNewTerminated()
+        .withExitCode(exitCode)
+        .withReason(reason)
+        .withMessage(message)
+        .withFinishedAt(at.toString())
+        .endTerminated()
+        .build();
+  }
+
+  private static PodCondition condition(String type, boolean status, String at) {
+    return new PodConditionBuilder()
+        .withType(type)
+        .withStatus(status ? "True" : "False")
+        .withLastTransitionTime(at)
+        .build();
+  }
+
+  /** Whether a pod's reported phase says it has ended. */
+  static boolean ended(String phase) {
+    return SUCCEEDED.equals(phase) || FAILED.equals(phase);
   }
 }

@@ -7,13 +7,12 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The kubelet's readiness probe: GET the path the pod's readiness probe names (the operator uses
  * the agent's /readyz/pod) on the agent's admin port, on the probe's period (capped at 5 s so the
- * demo's pods follow their agents quickly), reporting only changes.
+ * demo's pods follow their agents quickly).
  */
 final class ReadinessProber implements AutoCloseable {
 
@@ -28,26 +27,14 @@ final class ReadinessProber implements AutoCloseable {
             new HttpClientOptions().setConnectTimeout(2000).setIdleTimeout(10).setMaxPoolSize(2));
   }
 
-  /** Probes when due; calls {@code changed} with the new readiness when it differs. */
-  void probe(PodRun run, Pod pod, Instant now, Consumer<Boolean> changed) {
-    if (run.probing || now.isBefore(run.nextProbe)) {
-      return;
-    }
-    run.probing = true;
-    run.nextProbe = now.plus(period(pod));
-    http.request(HttpMethod.GET, run.agent.adminPort(), run.node.address(), path(pod))
+  /** True when the probe answers 200; false on any other answer or none. */
+  CompletableFuture<Boolean> probe(String host, int port, Pod pod) {
+    return http.request(HttpMethod.GET, port, host, path(pod))
         .compose(req -> req.send())
         .map(resp -> resp.statusCode() == 200)
         .otherwise(false)
-        .onComplete(
-            ar -> {
-              run.probing = false;
-              boolean ready = ar.succeeded() && ar.result();
-              if (run.stage == PodRun.Stage.RUNNING && run.ready != null && run.ready != ready) {
-                run.ready = ready;
-                changed.accept(ready);
-              }
-            });
+        .toCompletionStage()
+        .toCompletableFuture();
   }
 
   private static String path(Pod pod) {
@@ -59,7 +46,8 @@ final class ReadinessProber implements AutoCloseable {
         .orElse(DEFAULT_PATH);
   }
 
-  private static Duration period(Pod pod) {
+  /** How often the pod's readiness is probed. */
+  static Duration period(Pod pod) {
     return pod.getSpec().getContainers().stream()
         .filter(
             c -> c.getReadinessProbe() != null && c.getReadinessProbe().getPeriodSeconds() != null)

@@ -1,6 +1,5 @@
 package io.pipool.simulator.demo;
 
-import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pipool.api.v1alpha1.NodeStatus;
 import io.pipool.api.v1alpha1.PiServerPool;
@@ -9,20 +8,14 @@ import io.pipool.operator.config.OperatorConfig;
 import io.pipool.simulator.PoolTuning;
 import io.pipool.simulator.Simulator;
 import io.pipool.simulator.SimulatorConfig;
-import io.pipool.simulator.haproxy.HaproxyFront;
 import io.pipool.simulator.load.LoadGenerator;
 import io.pipool.simulator.load.LoadProfile;
-import io.pipool.simulator.node.FreePorts;
 import io.pipool.simulator.node.NodeFiles;
-import io.pipool.simulator.node.SimNode;
 import io.pipool.simulator.thermal.ThermalProfile;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -33,13 +26,12 @@ final class DemoRun {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   // a JVM per agent starts slower on a small machine: a few seconds of CPU each
   private static final Duration READY_TIMEOUT_PER_AGENT_PROCESS = Duration.ofSeconds(10);
-  private static final String NS = "default";
+  static final String NS = "default";
 
   private final DemoOptions o;
   private final PrintStream out;
   private final Clock clock = Clock.systemUTC();
   private final Summary summary = new Summary();
-  private final Map<String, NodeStatus.Phase> lastPhase = new HashMap<>();
   private final ThermalTally tally = new ThermalTally();
   private double drainCelsius = 75;
 
@@ -96,40 +88,8 @@ final class DemoRun {
       out.println(e.getMessage());
       return 2;
     }
-    List<String> addresses = sim.nodes().values().stream().map(SimNode::address).toList();
-    int port = pool.getSpec().getServer().getPort();
-    int admin = pool.getSpec().getServer().getAdminPort();
-    // a network namespace of the simulator's own is empty: only loopback addresses are shared
-    boolean shared = sim.network() == null;
-    if (shared
-        && (!FreePorts.freeEverywhere(addresses, port)
-            || !FreePorts.freeEverywhere(addresses, admin))) {
-      List<Integer> free = FreePorts.pick(addresses, 2);
-      out.printf(
-          "ports %d/%d are taken here; the pool uses %d/%d%n",
-          port, admin, free.get(0), free.get(1));
-      port = free.get(0);
-      admin = free.get(1);
-    }
-    int window = o.scaleDownWindowSeconds();
     DemoOptions.Front front = Fronting.resolve(o.front());
-    // HAProxy pools its connections to the nodes, so the agents count far fewer connections than
-    // the clients hold and the pool would not scale up on them: keep all but one node serving,
-    // so the weights have somewhere to steer load and a standby node can replace a drained one.
-    int min = front == DemoOptions.Front.BUILTIN ? 1 : Math.max(1, o.nodes() - 1);
-    new PoolTuning(port, admin, o.pollSeconds(), o.target(), window, min, o.nodes()).apply(pool);
-    if (front == DemoOptions.Front.HAPROXY) {
-      int agentCheck =
-          pool.getSpec().getServer().getAgentCheckPort() == null
-              ? 9101
-              : pool.getSpec().getServer().getAgentCheckPort();
-      if (!FreePorts.freeEverywhere(addresses, agentCheck)) {
-        agentCheck = FreePorts.pick(addresses, 1).get(0);
-      }
-      pool.getSpec().getServer().setAgentCheckPort(agentCheck);
-    } else {
-      pool.getSpec().getServer().setAgentCheckPort(null);
-    }
+    DemoPool.tune(pool, o, front, sim, out);
     pool.getMetadata().setNamespace(NS);
     client.resource(pool).create();
     String name = pool.getMetadata().getName();
@@ -151,6 +111,7 @@ final class DemoRun {
     }
     drainCelsius = pool.getSpec().getThermal().getDrainCelsius();
     LoadProfile profile = o.loadProfile();
+    StoryWatch watch = new StoryWatch(sim, summary, o.target());
     boolean ansi = !o.plain() && System.console() != null;
     long start = System.nanoTime();
     Supplier<Duration> clockElapsed = () -> Duration.ofNanos(System.nanoTime() - start);
@@ -184,11 +145,10 @@ final class DemoRun {
             client.resources(PiServerPool.class).inNamespace(NS).withName(name).get();
         List<String> endpoints = sim.api() == null ? ServiceEndpoints.of(client, NS, name) : null;
         if (endpoints != null) {
-          summary.endpoints(elapsed, endpoints, serving(now));
+          summary.endpoints(elapsed, endpoints, StoryWatch.serving(now));
         }
         Frame frame =
-            frame(
-                sim,
+            watch.frame(
                 now,
                 endpoints == null ? null : endpoints.size(),
                 load,
@@ -198,7 +158,7 @@ final class DemoRun {
                 story(elapsed, heated),
                 name);
         lastRequests = stats.requests();
-        track(now, elapsed, stats.open(), fronting.haproxy());
+        watch.track(now, elapsed, stats.open(), fronting.haproxy());
         tally.second(sim, heated, drainCelsius);
         out.print(ansi ? LiveView.screen(frame, true) : LiveView.line(frame) + "\n");
         out.flush();
@@ -264,100 +224,6 @@ final class DemoRun {
           + " cools; the pool scales down after its window";
     }
     return "load ramps up through the thousands of connections";
-  }
-
-  private Frame frame(
-      Simulator sim,
-      PiServerPool pool,
-      Integer endpoints,
-      LoadGenerator load,
-      Map<String, Integer> perNode,
-      Duration t,
-      long requests,
-      String story,
-      String name) {
-    Map<String, NodeStatus> status = new HashMap<>();
-    if (pool != null && pool.getStatus() != null) {
-      pool.getStatus().getNodes().forEach(n -> status.put(n.getName(), n));
-    }
-    var stats = load.stats();
-    List<Frame.Row> rows = new ArrayList<>();
-    for (SimNode n : sim.nodes().values()) {
-      NodeStatus s = status.get(n.name());
-      rows.add(
-          new Frame.Row(
-              n.name(),
-              n.address(),
-              sim.thermal().model(n.name()).profile().label()
-                  + (sim.thermal().model(n.name()).extraAmbient() > 0 ? "!" : ""),
-              s == null || s.getPhase() == null ? "-" : s.getPhase().name(),
-              perNode.getOrDefault(n.name(), 0),
-              sim.thermal().requestsPerSecond(n.name()),
-              sim.thermal().model(n.name()).celsius(),
-              s == null || s.getSysctls() == null ? "-" : s.getSysctls().name()));
-    }
-    return new Frame(
-        t,
-        rows,
-        pool == null || pool.getStatus() == null ? null : pool.getStatus().getDesiredReplicas(),
-        serving(pool),
-        endpoints,
-        o.target(),
-        load.target(),
-        stats.open(),
-        requests,
-        stats.shed(),
-        stats.errors(),
-        latestEvent(sim.client(), name),
-        story);
-  }
-
-  private static Integer serving(PiServerPool pool) {
-    return pool == null || pool.getStatus() == null ? null : pool.getStatus().getReplicas();
-  }
-
-  private void track(PiServerPool pool, Duration t, int open, HaproxyFront haproxy) {
-    if (pool == null || pool.getStatus() == null) {
-      return;
-    }
-    summary.desired(t, pool.getStatus().getDesiredReplicas(), open);
-    for (NodeStatus n : pool.getStatus().getNodes()) {
-      NodeStatus.Phase before = lastPhase.put(n.getName(), n.getPhase());
-      boolean hotNow =
-          n.getPhase() == NodeStatus.Phase.Hot || n.getPhase() == NodeStatus.Phase.Draining;
-      boolean hotBefore = before == NodeStatus.Phase.Hot || before == NodeStatus.Phase.Draining;
-      if (hotNow && !hotBefore) {
-        summary.drained(
-            t, n.getName(), n.getTemperatureCelsius() == null ? 0 : n.getTemperatureCelsius());
-        if (haproxy != null) {
-          haproxy.drained(n.getName(), t);
-        }
-      }
-      if (n.getPhase() == NodeStatus.Phase.Unreachable
-          && before != NodeStatus.Phase.Unreachable
-          && before != null) {
-        summary.problem("t=" + t.toSeconds() + "s " + n.getName() + " became unreachable");
-      }
-    }
-  }
-
-  private static String latestEvent(KubernetesClient client, String pool) {
-    try {
-      return client.events().v1().events().inNamespace(NS).list().getItems().stream()
-          .filter(e -> e.getRegarding() != null && pool.equals(e.getRegarding().getName()))
-          .max(Comparator.comparing(DemoRun::when))
-          .map(e -> e.getReason() + ": " + e.getNote())
-          .orElse(null);
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
-
-  private static String when(Event e) {
-    if (e.getSeries() != null && e.getSeries().getLastObservedTime() != null) {
-      return e.getSeries().getLastObservedTime().getTime();
-    }
-    return e.getEventTime() != null ? e.getEventTime().getTime() : "";
   }
 
   private String deletePool(Simulator sim, String name) throws InterruptedException {

@@ -1,13 +1,21 @@
 package io.pipool.simulator.kubectl;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.APIGroupBuilder;
+import io.fabric8.kubernetes.api.model.APIGroupList;
+import io.fabric8.kubernetes.api.model.APIGroupListBuilder;
+import io.fabric8.kubernetes.api.model.APIResource;
+import io.fabric8.kubernetes.api.model.APIResourceBuilder;
+import io.fabric8.kubernetes.api.model.APIResourceList;
+import io.fabric8.kubernetes.api.model.APIResourceListBuilder;
+import io.fabric8.kubernetes.api.model.APIVersions;
+import io.fabric8.kubernetes.api.model.APIVersionsBuilder;
+import io.fabric8.kubernetes.api.model.GroupVersionForDiscovery;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,36 +29,66 @@ final class Discovery {
 
   /** One resource type as discovery lists it. */
   record Resource(
-      String group,
-      String version,
+      String groupVersion,
       String plural,
-      String singular,
       String kind,
       boolean namespaced,
       List<String> shortNames,
       List<String> categories,
       List<String> subresources) {
 
-    String groupVersion() {
-      return group.isEmpty() ? version : group + "/" + version;
+    String group() {
+      return groupVersion.contains("/") ? groupVersion.substring(0, groupVersion.indexOf('/')) : "";
+    }
+
+    String version() {
+      return groupVersion.substring(groupVersion.indexOf('/') + 1);
     }
   }
 
-  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final List<String> VERBS =
       List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
   private static final List<String> ALL = List.of("all");
+  private static final List<String> NONE = List.of();
+  private static final List<String> STATUS = List.of("status");
+
+  /** What the operator, the simulator and kubectl describe touch. */
+  private static final List<Resource> BUILT_IN =
+      List.of(
+          new Resource("v1", "pods", "Pod", true, List.of("po"), ALL, STATUS),
+          new Resource("v1", "nodes", "Node", false, List.of("no"), NONE, STATUS),
+          new Resource("v1", "services", "Service", true, List.of("svc"), ALL, STATUS),
+          new Resource("v1", "configmaps", "ConfigMap", true, List.of("cm"), NONE, NONE),
+          new Resource("v1", "events", "Event", true, List.of("ev"), NONE, NONE),
+          new Resource("v1", "namespaces", "Namespace", false, List.of("ns"), NONE, NONE),
+          new Resource("v1", "serviceaccounts", "ServiceAccount", true, List.of("sa"), NONE, NONE),
+          new Resource("apps/v1", "daemonsets", "DaemonSet", true, List.of("ds"), ALL, STATUS),
+          new Resource("batch/v1", "jobs", "Job", true, NONE, ALL, STATUS),
+          new Resource("events.k8s.io/v1", "events", "Event", true, List.of("ev"), NONE, NONE),
+          new Resource("coordination.k8s.io/v1", "leases", "Lease", true, NONE, NONE, NONE),
+          rbac("roles", "Role", true),
+          rbac("rolebindings", "RoleBinding", true),
+          rbac("clusterroles", "ClusterRole", false),
+          rbac("clusterrolebindings", "ClusterRoleBinding", false),
+          new Resource(
+              "apiextensions.k8s.io/v1",
+              "customresourcedefinitions",
+              "CustomResourceDefinition",
+              false,
+              List.of("crd", "crds"),
+              NONE,
+              STATUS));
 
   private final Map<String, List<Resource>> byGroupVersion = new LinkedHashMap<>();
 
-  Discovery(List<Resource> resources) {
+  private Discovery(List<Resource> resources) {
     resources.forEach(
         r -> byGroupVersion.computeIfAbsent(r.groupVersion(), k -> new ArrayList<>()).add(r));
   }
 
   /** The built-in resources of the simulated cluster plus those of {@code crds}. */
   static Discovery of(List<CustomResourceDefinition> crds) {
-    List<Resource> all = new ArrayList<>(builtIn());
+    List<Resource> all = new ArrayList<>(BUILT_IN);
     for (CustomResourceDefinition crd : crds) {
       var names = crd.getSpec().getNames();
       for (CustomResourceDefinitionVersion v : crd.getSpec().getVersions()) {
@@ -66,105 +104,20 @@ final class Discovery {
         }
         all.add(
             new Resource(
-                crd.getSpec().getGroup(),
-                v.getName(),
+                crd.getSpec().getGroup() + "/" + v.getName(),
                 names.getPlural(),
-                names.getSingular(),
                 names.getKind(),
                 "Namespaced".equals(crd.getSpec().getScope()),
-                names.getShortNames() == null ? List.of() : names.getShortNames(),
-                names.getCategories() == null ? List.of() : names.getCategories(),
+                names.getShortNames() == null ? NONE : names.getShortNames(),
+                names.getCategories() == null ? NONE : names.getCategories(),
                 sub));
       }
     }
     return new Discovery(all);
   }
 
-  private static List<Resource> builtIn() {
-    return List.of(
-        core("pods", "pod", "Pod", true, List.of("po"), ALL, List.of("status")),
-        core("nodes", "node", "Node", false, List.of("no"), List.of(), List.of("status")),
-        core("services", "service", "Service", true, List.of("svc"), ALL, List.of("status")),
-        core("configmaps", "configmap", "ConfigMap", true, List.of("cm"), List.of(), List.of()),
-        core("events", "event", "Event", true, List.of("ev"), List.of(), List.of()),
-        core("namespaces", "namespace", "Namespace", false, List.of("ns"), List.of(), List.of()),
-        core(
-            "serviceaccounts",
-            "serviceaccount",
-            "ServiceAccount",
-            true,
-            List.of("sa"),
-            List.of(),
-            List.of()),
-        new Resource(
-            "apps",
-            "v1",
-            "daemonsets",
-            "daemonset",
-            "DaemonSet",
-            true,
-            List.of("ds"),
-            ALL,
-            List.of("status")),
-        new Resource("batch", "v1", "jobs", "job", "Job", true, List.of(), ALL, List.of("status")),
-        new Resource(
-            "events.k8s.io",
-            "v1",
-            "events",
-            "event",
-            "Event",
-            true,
-            List.of("ev"),
-            List.of(),
-            List.of()),
-        new Resource(
-            "coordination.k8s.io",
-            "v1",
-            "leases",
-            "lease",
-            "Lease",
-            true,
-            List.of(),
-            List.of(),
-            List.of()),
-        rbac("roles", "role", "Role", true),
-        rbac("rolebindings", "rolebinding", "RoleBinding", true),
-        rbac("clusterroles", "clusterrole", "ClusterRole", false),
-        rbac("clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", false),
-        new Resource(
-            "apiextensions.k8s.io",
-            "v1",
-            "customresourcedefinitions",
-            "customresourcedefinition",
-            "CustomResourceDefinition",
-            false,
-            List.of("crd", "crds"),
-            List.of(),
-            List.of("status")));
-  }
-
-  private static Resource core(
-      String plural,
-      String singular,
-      String kind,
-      boolean namespaced,
-      List<String> shortNames,
-      List<String> categories,
-      List<String> sub) {
-    return new Resource("", "v1", plural, singular, kind, namespaced, shortNames, categories, sub);
-  }
-
-  private static Resource rbac(String plural, String singular, String kind, boolean namespaced) {
-    return new Resource(
-        "rbac.authorization.k8s.io",
-        "v1",
-        plural,
-        singular,
-        kind,
-        namespaced,
-        List.of(),
-        List.of(),
-        List.of());
+  private static Resource rbac(String plural, String kind, boolean namespaced) {
+    return new Resource("rbac.authorization.k8s.io/v1", plural, kind, namespaced, NONE, NONE, NONE);
   }
 
   /** The resource {@code plural} of {@code groupVersion} ("v1", "apps/v1", ...), if known. */
@@ -175,93 +128,70 @@ final class Discovery {
   }
 
   /** GET /api: the core group's versions. */
-  ObjectNode apiVersions(String serverAddress) {
-    ObjectNode o = NODES.objectNode();
-    o.put("kind", "APIVersions");
-    o.putArray("versions").add("v1");
-    ObjectNode cidr = o.putArray("serverAddressByClientCIDRs").addObject();
-    cidr.put("clientCIDR", "0.0.0.0/0");
-    cidr.put("serverAddress", serverAddress);
-    return o;
+  APIVersions apiVersions(String serverAddress) {
+    return new APIVersionsBuilder()
+        .withVersions("v1")
+        .addNewServerAddressByClientCIDR("0.0.0.0/0", serverAddress)
+        .build();
   }
 
   /** GET /apis: every named group with its one version. */
-  ObjectNode apiGroupList() {
-    ObjectNode o = NODES.objectNode();
-    o.put("kind", "APIGroupList");
-    o.put("apiVersion", "v1");
-    ArrayNode groups = o.putArray("groups");
-    Map<String, List<String>> versions = new LinkedHashMap<>();
+  APIGroupList apiGroupList() {
+    Map<String, List<GroupVersionForDiscovery>> versions = new LinkedHashMap<>();
     byGroupVersion.forEach(
         (gv, rs) -> {
           if (gv.contains("/")) {
-            versions.computeIfAbsent(rs.get(0).group(), k -> new ArrayList<>()).add(gv);
+            versions
+                .computeIfAbsent(rs.get(0).group(), k -> new ArrayList<>())
+                .add(new GroupVersionForDiscovery(gv, gv.substring(gv.indexOf('/') + 1)));
           }
         });
+    APIGroupListBuilder list = new APIGroupListBuilder();
     versions.forEach(
-        (group, gvs) -> {
-          ObjectNode g = groups.addObject();
-          g.put("name", group);
-          ArrayNode vs = g.putArray("versions");
-          for (String gv : gvs) {
-            vs.add(groupVersion(gv));
-          }
-          g.set("preferredVersion", groupVersion(gvs.get(0)));
-        });
-    return o;
-  }
-
-  private static ObjectNode groupVersion(String gv) {
-    ObjectNode v = NODES.objectNode();
-    v.put("groupVersion", gv);
-    v.put("version", gv.substring(gv.indexOf('/') + 1));
-    return v;
+        (group, gvs) ->
+            list.addToGroups(
+                new APIGroupBuilder()
+                    .withName(group)
+                    .withVersions(gvs)
+                    .withPreferredVersion(gvs.get(0))
+                    .build()));
+    return list.build();
   }
 
   /** GET /api/v1 or /apis/GROUP/VERSION; empty when the version is not served. */
-  Optional<ObjectNode> resourceList(String groupVersion) {
+  Optional<APIResourceList> resourceList(String groupVersion) {
     List<Resource> rs = byGroupVersion.get(groupVersion);
     if (rs == null) {
       return Optional.empty();
     }
-    ObjectNode o = NODES.objectNode();
-    o.put("kind", "APIResourceList");
-    o.put("apiVersion", "v1");
-    o.put("groupVersion", groupVersion);
-    ArrayNode list = o.putArray("resources");
+    List<APIResource> list = new ArrayList<>();
     for (Resource r : rs) {
-      ObjectNode e = entry(list, r.plural(), r);
-      e.put("singularName", r.singular());
-      strings(e.putArray("verbs"), VERBS);
-      if (!r.shortNames().isEmpty()) {
-        strings(e.putArray("shortNames"), r.shortNames());
-      }
-      if (!r.categories().isEmpty()) {
-        strings(e.putArray("categories"), r.categories());
-      }
+      list.add(
+          entry(r.plural(), r)
+              .withSingularName(r.kind().toLowerCase(Locale.ROOT))
+              .withVerbs(VERBS)
+              .withShortNames(r.shortNames())
+              .withCategories(r.categories())
+              .build());
       for (String sub : r.subresources()) {
-        ObjectNode s = entry(list, r.plural() + "/" + sub, r);
-        s.put("singularName", "");
+        APIResourceBuilder s =
+            entry(r.plural() + "/" + sub, r)
+                .withSingularName("")
+                .withVerbs("get", "patch", "update");
         if (sub.equals("scale")) {
-          s.put("group", "autoscaling");
-          s.put("version", "v1");
-          s.put("kind", "Scale");
+          s.withGroup("autoscaling").withVersion("v1").withKind("Scale");
         }
-        strings(s.putArray("verbs"), List.of("get", "patch", "update"));
+        list.add(s.build());
       }
     }
-    return Optional.of(o);
+    return Optional.of(
+        new APIResourceListBuilder().withGroupVersion(groupVersion).withResources(list).build());
   }
 
-  private static ObjectNode entry(ArrayNode list, String name, Resource r) {
-    ObjectNode e = list.addObject();
-    e.put("name", name);
-    e.put("namespaced", r.namespaced());
-    e.put("kind", r.kind());
-    return e;
-  }
-
-  private static void strings(ArrayNode to, List<String> values) {
-    values.forEach(to::add);
+  private static APIResourceBuilder entry(String name, Resource r) {
+    return new APIResourceBuilder()
+        .withName(name)
+        .withNamespaced(r.namespaced())
+        .withKind(r.kind());
   }
 }

@@ -1,24 +1,14 @@
 package io.pipool.simulator.kubectl;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pipool.simulator.cluster.EmbeddedApiServer;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
-import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -36,16 +26,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class KubectlGateway implements AutoCloseable {
 
-  private static final ObjectMapper JSON = Serialization.jsonMapper();
-  private static final String JSON_TYPE = "application/json";
-  private static final List<String> HOP_BY_HOP =
-      List.of("host", "connection", "content-length", "transfer-encoding", "keep-alive");
-
   private final Vertx vertx;
   private final KubernetesClient watchClient;
   private final Discovery discovery;
   private final Map<String, TableView> tables;
-  private final HttpClient upstream;
+  private final MockUpstream upstream;
   private HttpServer server;
 
   private KubectlGateway(Vertx vertx, EmbeddedApiServer api, Clock clock) {
@@ -58,13 +43,7 @@ public final class KubectlGateway implements AutoCloseable {
         Map.of(
             crd.getSpec().getGroup() + "/" + version + "/" + crd.getSpec().getNames().getPlural(),
             TableView.of(crd, version, clock));
-    URI mock = URI.create(api.url());
-    this.upstream =
-        vertx.createHttpClient(
-            new HttpClientOptions()
-                .setDefaultHost(mock.getHost())
-                .setDefaultPort(mock.getPort())
-                .setMaxPoolSize(16));
+    this.upstream = new MockUpstream(vertx, api.url());
   }
 
   /** Starts the front on a free loopback port in front of {@code api}. */
@@ -100,20 +79,20 @@ public final class KubectlGateway implements AutoCloseable {
     String path = req.path();
     boolean get = req.method() == HttpMethod.GET;
     if (get && path.equals("/api")) {
-      json(req, 200, discovery.apiVersions("127.0.0.1:" + server.actualPort()));
+      Replies.json(req, 200, discovery.apiVersions("127.0.0.1:" + server.actualPort()));
       return;
     }
     if (get && path.equals("/apis")) {
-      json(req, 200, discovery.apiGroupList());
+      Replies.json(req, 200, discovery.apiGroupList());
       return;
     }
     if (get && (path.matches("/api/[^/]+/?") || path.matches("/apis/[^/]+/[^/]+/?"))) {
       String gv = path.replaceAll("^/apis?/", "").replaceAll("/$", "");
       Optional<?> list = discovery.resourceList(gv);
       if (list.isPresent()) {
-        json(req, 200, list.get());
+        Replies.json(req, 200, list.get());
       } else {
-        status(req, 404, "NotFound", "the server could not find the requested resource");
+        Replies.status(req, 404, "NotFound", "the server could not find the requested resource");
       }
       return;
     }
@@ -126,7 +105,7 @@ public final class KubectlGateway implements AutoCloseable {
     } else if (get && api.isPresent() && table(req, api.get()) != null) {
       getTable(req, api.get());
     } else {
-      proxy(req);
+      upstream.pass(req);
     }
   }
 
@@ -146,12 +125,13 @@ public final class KubectlGateway implements AutoCloseable {
   private void getTable(HttpServerRequest req, ApiPath p) {
     TableView view = table(req, p);
     FieldSelector selector = FieldSelector.parse(req.getParam("fieldSelector"));
-    fetch(req.uri())
-        .onFailure(e -> status(req, 502, "InternalError", e.getMessage()))
+    upstream
+        .get(req.uri())
+        .onFailure(e -> Replies.status(req, 502, "InternalError", e.getMessage()))
         .onSuccess(
             r -> {
               if (r.code() != 200) {
-                raw(req, r.code(), r.body());
+                Replies.raw(req, r.code(), r.body());
                 return;
               }
               JsonNode body = r.json();
@@ -162,7 +142,7 @@ public final class KubectlGateway implements AutoCloseable {
                 objects.add(body);
               }
               String rv = body.path("metadata").path("resourceVersion").asText(null);
-              json(
+              Replies.json(
                   req,
                   200,
                   view.table(
@@ -174,123 +154,31 @@ public final class KubectlGateway implements AutoCloseable {
 
   private void coreEvents(HttpServerRequest req, ApiPath p) {
     String ns = p.namespace() == null ? "" : "/namespaces/" + p.namespace();
-    Future<Fetched> core = fetch("/api/v1" + ns + "/events");
-    Future<Fetched> v1 = fetch("/apis/events.k8s.io/v1" + ns + "/events");
+    Future<MockUpstream.Fetched> core = upstream.get("/api/v1" + ns + "/events");
+    Future<MockUpstream.Fetched> v1 = upstream.get("/apis/events.k8s.io/v1" + ns + "/events");
     Future.all(core, v1)
-        .onFailure(e -> status(req, 502, "InternalError", e.getMessage()))
+        .onFailure(e -> Replies.status(req, 502, "InternalError", e.getMessage()))
         .onSuccess(
             x -> {
               try {
-                json(
+                Replies.json(
                     req,
                     200,
                     CoreEvents.list(
-                        items(core.result()), items(v1.result()), req.getParam("fieldSelector")));
+                        core.result().items(), v1.result().items(), req.getParam("fieldSelector")));
               } catch (IllegalArgumentException e) {
-                status(req, 400, "BadRequest", e.getMessage());
+                Replies.status(req, 400, "BadRequest", e.getMessage());
               }
             });
-  }
-
-  private static List<JsonNode> items(Fetched f) {
-    List<JsonNode> out = new ArrayList<>();
-    if (f.code() == 200) {
-      f.json().path("items").forEach(out::add);
-    }
-    return out;
   }
 
   private void watch(HttpServerRequest req, ApiPath p) {
     Optional<Discovery.Resource> resource = discovery.find(p.groupVersion(), p.plural());
     if (resource.isEmpty()) {
-      status(req, 404, "NotFound", "no watchable resource at " + req.path());
+      Replies.status(req, 404, "NotFound", "no watchable resource at " + req.path());
       return;
     }
     WatchStream.open(req, resource.get(), p, watchClient, table(req, p), vertx);
-  }
-
-  /** A GET to the mock with the client's view (plain JSON). */
-  private Future<Fetched> fetch(String uri) {
-    return upstream
-        .request(HttpMethod.GET, uri)
-        .compose(r -> r.putHeader("Accept", JSON_TYPE).send())
-        .compose(r -> r.body().map(b -> new Fetched(r.statusCode(), b)));
-  }
-
-  private void proxy(HttpServerRequest req) {
-    req.body()
-        .compose(
-            body ->
-                upstream
-                    .request(req.method(), req.uri())
-                    .compose(
-                        out -> {
-                          copyHeaders(req.headers(), out.headers());
-                          return out.send(body);
-                        }))
-        .compose(
-            (HttpClientResponse in) ->
-                in.body()
-                    .map(
-                        b -> {
-                          HttpServerResponse resp = req.response().setStatusCode(in.statusCode());
-                          copyHeaders(in.headers(), resp.headers());
-                          resp.end(b);
-                          return b;
-                        }))
-        .onFailure(e -> status(req, 502, "InternalError", "mock API server: " + e.getMessage()));
-  }
-
-  private static void copyHeaders(MultiMap from, MultiMap to) {
-    from.forEach(
-        h -> {
-          if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(java.util.Locale.ROOT))) {
-            to.add(h.getKey(), h.getValue());
-          }
-        });
-  }
-
-  private static void json(HttpServerRequest req, int code, Object body) {
-    try {
-      raw(req, code, Buffer.buffer(JSON.writeValueAsBytes(body)));
-    } catch (IOException e) {
-      status(req, 500, "InternalError", e.getMessage());
-    }
-  }
-
-  private static void raw(HttpServerRequest req, int code, Buffer body) {
-    if (!req.response().ended()) {
-      req.response().setStatusCode(code).putHeader("Content-Type", JSON_TYPE).end(body);
-    }
-  }
-
-  static void status(HttpServerRequest req, int code, String reason, String message) {
-    json(
-        req,
-        code,
-        Map.of(
-            "kind",
-            "Status",
-            "apiVersion",
-            "v1",
-            "status",
-            "Failure",
-            "reason",
-            reason,
-            "code",
-            code,
-            "message",
-            String.valueOf(message)));
-  }
-
-  private record Fetched(int code, Buffer body) {
-    JsonNode json() {
-      try {
-        return JSON.readTree(body.getBytes());
-      } catch (IOException e) {
-        throw new IllegalStateException("the mock API server answered no JSON: " + e, e);
-      }
-    }
   }
 
   @Override

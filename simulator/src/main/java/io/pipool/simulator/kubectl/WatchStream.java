@@ -64,7 +64,7 @@ final class WatchStream implements Watcher<GenericKubernetesResource> {
     try {
       stream = new WatchStream(req, path, table, vertx);
     } catch (IllegalArgumentException e) {
-      KubectlGateway.status(req, 400, "BadRequest", e.getMessage());
+      Replies.status(req, 400, "BadRequest", e.getMessage());
       return;
     }
     ResourceDefinitionContext rdc =

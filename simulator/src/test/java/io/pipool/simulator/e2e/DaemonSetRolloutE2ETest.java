@@ -1,6 +1,7 @@
 package io.pipool.simulator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -109,11 +110,14 @@ class DaemonSetRolloutE2ETest {
                   .build())
           .create();
       client.resource(daemonSet("first")).create();
-      Eventually.await(
-          Duration.ofSeconds(60),
-          "three ready agents, one per node",
-          () -> readyPods(client) == 3 && nodesCovered(client) == 3,
-          () -> describe(client));
+      await("three ready agents, one per node")
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .untilAsserted(
+              () ->
+                  assertThat(readyPods(client) == 3 && nodesCovered(client) == 3)
+                      .as(() -> describe(client))
+                      .isTrue());
       assertThat(pods(client))
           .allSatisfy(
               p ->
@@ -132,29 +136,35 @@ class DaemonSetRolloutE2ETest {
           .patch(
               PatchContext.of(PatchType.JSON_MERGE),
               "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"note\":\"second\"}}}}}");
-      Eventually.await(
-          Duration.ofSeconds(90),
-          "every pod replaced by the new template and ready",
-          () -> {
-            List<Pod> now = pods(client);
-            long ready =
-                now.stream().filter(p -> PodFacts.ready(p) && !PodFacts.terminating(p)).count();
-            worstUnavailable.accumulateAndGet((int) (3 - ready), Math::max);
-            return ready == 3
-                && now.size() == 3
-                && now.stream().noneMatch(p -> oldRevision.equals(revision(p)));
-          },
-          () -> describe(client));
+      await("every pod replaced by the new template and ready")
+          .atMost(Duration.ofSeconds(90))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                List<Pod> now = pods(client);
+                long ready =
+                    now.stream().filter(p -> PodFacts.ready(p) && !PodFacts.terminating(p)).count();
+                worstUnavailable.accumulateAndGet((int) (3 - ready), Math::max);
+                assertThat(
+                        ready == 3
+                            && now.size() == 3
+                            && now.stream().noneMatch(p -> oldRevision.equals(revision(p))))
+                    .as(() -> describe(client))
+                    .isTrue();
+              });
       assertThat(worstUnavailable.get())
           .as("nodes without a ready agent at any moment")
           .isLessThanOrEqualTo(1);
 
       client.apps().daemonSets().inNamespace(NS).withName("plain-agent").delete();
-      Eventually.await(
-          Duration.ofSeconds(30),
-          "the DaemonSet's pods collected and their agents stopped",
-          () -> pods(client).isEmpty() && sim.runningAgents() == 0,
-          () -> describe(client));
+      await("the DaemonSet's pods collected and their agents stopped")
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .untilAsserted(
+              () ->
+                  assertThat(pods(client).isEmpty() && sim.runningAgents() == 0)
+                      .as(() -> describe(client))
+                      .isTrue());
     }
   }
 

@@ -1,5 +1,7 @@
 package io.pipool.simulator.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -23,6 +25,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -108,25 +111,31 @@ final class InstalledOperator implements AutoCloseable {
    */
   private static String serviceAccountKubeconfig(KubernetesClient admin) {
     Secret secret =
-        Eventually.value(
-            Duration.ofSeconds(30),
-            "the token Secret of ServiceAccount " + SERVICE_ACCOUNT,
-            () -> {
-              ServiceAccount sa =
-                  admin.serviceAccounts().inNamespace(NAMESPACE).withName(SERVICE_ACCOUNT).get();
-              if (sa == null || sa.getSecrets() == null || sa.getSecrets().isEmpty()) {
-                return null;
-              }
-              Secret s =
-                  admin
-                      .secrets()
-                      .inNamespace(NAMESPACE)
-                      .withName(sa.getSecrets().get(0).getName())
-                      .get();
-              return s != null && s.getData() != null && s.getData().containsKey("token")
-                  ? s
-                  : null;
-            });
+        await("the token Secret of ServiceAccount " + SERVICE_ACCOUNT)
+            .atMost(Duration.ofSeconds(30))
+            .ignoreExceptions()
+            .until(
+                () -> {
+                  ServiceAccount sa =
+                      admin
+                          .serviceAccounts()
+                          .inNamespace(NAMESPACE)
+                          .withName(SERVICE_ACCOUNT)
+                          .get();
+                  if (sa == null || sa.getSecrets() == null || sa.getSecrets().isEmpty()) {
+                    return null;
+                  }
+                  Secret s =
+                      admin
+                          .secrets()
+                          .inNamespace(NAMESPACE)
+                          .withName(sa.getSecrets().get(0).getName())
+                          .get();
+                  return s != null && s.getData() != null && s.getData().containsKey("token")
+                      ? s
+                      : null;
+                },
+                Objects::nonNull);
     String token =
         new String(
             Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);

@@ -1,6 +1,7 @@
 package io.pipool.simulator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.pipool.api.v1alpha1.PiServerPool;
@@ -28,8 +29,6 @@ class PoolLifecycleIT extends PoolLifecycleStory {
   /** bin/control-plane of the cluster under test, when the test may restart its API server. */
   private static final String CONTROL_PLANE = System.getenv("PIPOOL_IT_CONTROL_PLANE");
 
-  private long startedAt;
-
   @Override
   SimCluster newCluster() {
     if (KUBECONFIG == null || KUBECONFIG.isBlank()) {
@@ -39,7 +38,6 @@ class PoolLifecycleIT extends PoolLifecycleStory {
     Assumptions.assumeTrue(
         KUBECONFIG != null && !KUBECONFIG.isBlank(),
         "PIPOOL_IT_KUBECONFIG is not set: skipping the real-cluster story");
-    startedAt = System.nanoTime();
     return SimCluster.real(Path.of(KUBECONFIG), 4, 30);
   }
 
@@ -51,11 +49,23 @@ class PoolLifecycleIT extends PoolLifecycleStory {
   @Order(35)
   void theInstalledOperatorKeepsItsLeaseAndItsEventsShowInKubectl() {
     // the shipped Role once lacked `patch`: the first renewal failed and the lease was lost
-    long sinceStart = Duration.ofNanos(System.nanoTime() - startedAt).toSeconds();
-    if (sinceStart < 45) {
-      sleep((45 - sinceStart) * 1000);
-    }
     InstalledOperator op = c.installed();
+    await("the leader holding its lease across 30 s of renewals")
+        .atMost(Duration.ofSeconds(90))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              var spec =
+                  c.client
+                      .leases()
+                      .inNamespace(InstalledOperator.NAMESPACE)
+                      .withName(InstalledOperator.LEASE)
+                      .get()
+                      .getSpec();
+              assertThat(Duration.between(spec.getAcquireTime(), spec.getRenewTime()))
+                  .as(op::logs)
+                  .isGreaterThanOrEqualTo(Duration.ofSeconds(30));
+            });
     assertThat(op.replicas()).as(op.logs()).allMatch(InstalledOperator.Replica::alive);
     Lease lease =
         c.client
@@ -104,11 +114,14 @@ class PoolLifecycleIT extends PoolLifecycleStory {
   void theOtherReplicaTakesTheLeaseAndReconciles() {
     String stopped = c.lastStopped();
     InstalledOperator op = c.installed();
-    Eventually.await(
-        Duration.ofSeconds(60),
-        "a replica other than " + stopped + " leading",
-        () -> op.leader() != null && !stopped.equals(op.leader().name),
-        op::logs);
+    await("a replica other than " + stopped + " leading")
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(op.leader() != null && !stopped.equals(op.leader().name))
+                    .as(op::logs)
+                    .isTrue());
     bumpGenerationAndAwaitObserved("after the failover");
   }
 
@@ -129,8 +142,10 @@ class PoolLifecycleIT extends PoolLifecycleStory {
     // a replica that lost its lease while the API server was away exits (the Deployment would
     // restart it); the operator as a whole must lead again and reconcile
     c.startOperator();
-    Eventually.await(
-        Duration.ofSeconds(60), "a replica leading again", () -> op.leader() != null, op::logs);
+    await("a replica leading again")
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .untilAsserted(() -> assertThat(op.leader() != null).as(op::logs).isTrue());
     bumpGenerationAndAwaitObserved("after the API server restart");
   }
 
@@ -139,11 +154,10 @@ class PoolLifecycleIT extends PoolLifecycleStory {
   void kubectlScaleSetsTheServingCountThroughTheScaleSubresource() {
     c.editPool(p -> p.getSpec().getAutoscaling().setEnabled(false));
     kubectl("scale", "piserverpool/" + SimCluster.POOL, "-n", c.ns, "--replicas=2");
-    Eventually.await(
-        WAIT,
-        "two nodes serving after kubectl scale",
-        () -> c.servingNodes().size() == 2,
-        c::describe);
+    await("two nodes serving after kubectl scale")
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(() -> assertThat(c.servingNodes().size() == 2).as(c::describe).isTrue());
     assertThat(c.pool().getSpec().getReplicas()).isEqualTo(2);
     assertThat(
             kubectl(
@@ -165,15 +179,18 @@ class PoolLifecycleIT extends PoolLifecycleStory {
               a.setTargetConnectionsPerReplica(a.getTargetConnectionsPerReplica() + 1);
             });
     long generation = edited.getMetadata().getGeneration();
-    Eventually.await(
-        Duration.ofSeconds(60),
-        "observedGeneration " + generation + " " + when,
-        () -> {
-          var s = c.pool().getStatus();
-          return s != null
-              && s.getObservedGeneration() != null
-              && s.getObservedGeneration() >= generation;
-        },
-        () -> c.describe() + c.installed().logs());
+    await("observedGeneration " + generation + " " + when)
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              var s = c.pool().getStatus();
+              assertThat(
+                      s != null
+                          && s.getObservedGeneration() != null
+                          && s.getObservedGeneration() >= generation)
+                  .as(() -> c.describe() + c.installed().logs())
+                  .isTrue();
+            });
   }
 }

@@ -1,6 +1,7 @@
 package io.pipool.simulator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.pipool.api.v1alpha1.NodeStatus;
 import io.pipool.api.v1alpha1.PiServerPool;
@@ -10,10 +11,9 @@ import io.pipool.simulator.load.LoadGenerator;
 import io.pipool.simulator.node.NodeFiles;
 import io.pipool.simulator.node.SimNode;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -74,17 +74,17 @@ abstract class PoolLifecycleStory {
   @Test
   @Order(10)
   void everyNodeRunsAnAgentAndHoldsTheProfileSysctls() {
-    Eventually.await(
-        WAIT,
-        "an agent on each of the 4 nodes, all with sysctls applied, one serving",
-        () -> {
-          PiServerPool p = c.pool();
-          return p.getStatus().getNodes().size() == 4
-              && p.getStatus().getNodes().stream()
-                  .allMatch(n -> n.getSysctls() == NodeStatus.SysctlState.Applied)
-              && c.servingNodes().size() == 1;
-        },
-        c::describe);
+    await("an agent on each of the 4 nodes, all with sysctls applied, one serving")
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(c.pool().getStatus().getNodes())
+                  .as(c::describe)
+                  .hasSize(4)
+                  .allMatch(n -> n.getSysctls() == NodeStatus.SysctlState.Applied);
+              assertThat(c.servingNodes()).as(c::describe).hasSize(1);
+            });
     for (SimNode n : c.sim.nodes().values()) {
       assertThat(NodeFiles.readSysctl(n, "net.core.somaxconn")).isEqualTo("4096");
       assertThat(NodeFiles.readSysctl(n, "net.ipv4.tcp_max_syn_backlog")).isEqualTo("4096");
@@ -97,11 +97,16 @@ abstract class PoolLifecycleStory {
   @Order(20)
   void loadScalesThePoolUp() {
     load.target(280);
-    Eventually.await(
-        WAIT,
-        "three nodes serving 280 connections",
-        () -> c.servingNodes().size() == 3 && load.stats().open() >= 270,
-        () -> c.describe() + "load: " + load.stats());
+    await("three nodes serving 280 connections")
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(c.servingNodes())
+                  .as(() -> c.describe() + "load: " + load.stats())
+                  .hasSize(3);
+              assertThat(load.stats().open()).as("open connections").isGreaterThanOrEqualTo(270);
+            });
     assertThat(c.serviceSelection()).isEqualTo(c.servingNodes());
     assertThat(c.pool().getStatus().getDesiredReplicas()).isEqualTo(3);
   }
@@ -112,25 +117,37 @@ abstract class PoolLifecycleStory {
     Set<String> before = c.servingNodes();
     String hot = before.iterator().next();
     c.sim.thermal().model(hot).setExtraAmbient(45);
-    Eventually.await(
-        WAIT,
-        hot + " out of rotation and three others serving",
-        () -> {
-          Set<String> now = c.serviceSelection();
-          return !now.contains(hot) && now.size() == 3;
-        },
-        () -> c.describe() + "load: " + load.stats());
+    await(hot + " out of rotation and three others serving")
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              Set<String> now = c.serviceSelection();
+              assertThat(!now.contains(hot) && now.size() == 3)
+                  .as(() -> c.describe() + "load: " + load.stats())
+                  .isTrue();
+            });
     // the operator relabels the pods before it writes status: the phase may trail the Service
-    Eventually.await(
-        WAIT,
-        hot + " reported Hot or Draining in status",
-        () -> Set.of(NodeStatus.Phase.Hot, NodeStatus.Phase.Draining).contains(c.phaseOf(hot)),
-        () -> c.describe());
-    Eventually.await(
-        WAIT,
-        "the balancer to move connections off " + hot,
-        () -> load.stats().perNode().getOrDefault(hot, 0) == 0 && load.stats().open() >= 270,
-        () -> "load: " + load.stats());
+    await(hot + " reported Hot or Draining in status")
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(
+                        Set.of(NodeStatus.Phase.Hot, NodeStatus.Phase.Draining)
+                            .contains(c.phaseOf(hot)))
+                    .as(() -> c.describe())
+                    .isTrue());
+    await("the balancer to move connections off " + hot)
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(
+                        load.stats().perNode().getOrDefault(hot, 0) == 0
+                            && load.stats().open() >= 270)
+                    .as(() -> "load: " + load.stats())
+                    .isTrue());
     c.sim.thermal().model(hot).setExtraAmbient(0);
   }
 
@@ -144,13 +161,10 @@ abstract class PoolLifecycleStory {
     assertThat(c.servingNodes()).isEqualTo(before);
     c.startOperator();
     // six poll intervals of the restarted operator: the serving set must hold still
-    List<Set<String>> observed = new ArrayList<>();
-    long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
-    while (System.nanoTime() < until) {
-      observed.add(new TreeSet<>(c.servingNodes()));
-      sleep(250);
-    }
-    assertThat(observed).allSatisfy(s -> assertThat(s).isEqualTo(before));
+    await("the serving set holding still after the restart")
+        .during(Duration.ofSeconds(6))
+        .atMost(Duration.ofMillis(6500))
+        .untilAsserted(() -> assertThat(c.servingNodes()).isEqualTo(before));
     assertThat(c.pool().getStatus().getDesiredReplicas()).isEqualTo(desired);
     assertThat(c.pool().getStatus().getRecommendations())
         .hasSizeGreaterThanOrEqualTo(Math.min(1, recommendations));
@@ -160,16 +174,15 @@ abstract class PoolLifecycleStory {
   @Order(50)
   void whenLoadLeavesThePoolScalesDownOnlyAfterItsWindow() {
     load.target(20);
-    long start = System.nanoTime();
-    Eventually.await(
-        WAIT,
-        "one node serving once load has gone",
-        () -> c.servingNodes().size() == 1,
-        () -> c.describe() + "load: " + load.stats());
-    double seconds = (System.nanoTime() - start) / 1e9;
-    assertThat(seconds)
-        .as("scale-down waits for the %d s stabilization window", SCALE_DOWN_WINDOW)
-        .isGreaterThanOrEqualTo(SCALE_DOWN_WINDOW - 1);
+    await("one node serving once load has gone, not before the stabilization window")
+        .atLeast(Duration.ofSeconds(SCALE_DOWN_WINDOW - 1))
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(c.servingNodes())
+                    .as(() -> c.describe() + "load: " + load.stats())
+                    .hasSize(1));
   }
 
   @Test
@@ -177,22 +190,27 @@ abstract class PoolLifecycleStory {
   void deletingThePoolRestoresTheOriginalsAndCollectsEverything() {
     load.target(0);
     c.client.resources(PiServerPool.class).inNamespace(c.ns).withName(SimCluster.POOL).delete();
-    Eventually.await(
-        WAIT,
-        "the pool gone with everything it owned",
-        () ->
-            c.pool() == null
-                && c.agentPods().isEmpty()
-                && c.client.apps().daemonSets().inNamespace(c.ns).list().getItems().isEmpty()
-                && c.client.batch().v1().jobs().inNamespace(c.ns).list().getItems().isEmpty()
-                && c.client.configMaps().inNamespace(c.ns).withName("web-agent").get() == null
-                && c.client.services().inNamespace(c.ns).withName("web").get() == null
-                && c.client.serviceAccounts().inNamespace(c.ns).withName("web-agent").get() == null
-                && c.client.rbac().roles().inNamespace(c.ns).withName("web-agent").get() == null
-                && c.client.rbac().roleBindings().inNamespace(c.ns).withName("web-agent").get()
-                    == null
-                && c.sim.runningAgents() == 0,
-        c::describe);
+    await("the pool gone with everything it owned")
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              var k = c.client;
+              assertThat(c.pool()).as(c::describe).isNull();
+              assertThat(c.agentPods()).as(c::describe).isEmpty();
+              assertThat(k.apps().daemonSets().inNamespace(c.ns).list().getItems()).isEmpty();
+              assertThat(k.batch().v1().jobs().inNamespace(c.ns).list().getItems()).isEmpty();
+              assertThat(
+                      Arrays.asList(
+                          k.configMaps().inNamespace(c.ns).withName("web-agent").get(),
+                          k.services().inNamespace(c.ns).withName("web").get(),
+                          k.serviceAccounts().inNamespace(c.ns).withName("web-agent").get(),
+                          k.rbac().roles().inNamespace(c.ns).withName("web-agent").get(),
+                          k.rbac().roleBindings().inNamespace(c.ns).withName("web-agent").get()))
+                  .as("ConfigMap, Service, ServiceAccount, Role, RoleBinding")
+                  .containsOnlyNulls();
+              assertThat(c.sim.runningAgents()).as("agents still running").isZero();
+            });
     for (SimNode n : c.sim.nodes().values()) {
       for (String name :
           List.of(
@@ -204,14 +222,6 @@ abstract class PoolLifecycleStory {
             .as("%s on %s", name, n.name())
             .isEqualTo(NodeFiles.PI_OS_DEFAULTS.get(name).replace('\t', ' '));
       }
-    }
-  }
-
-  static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

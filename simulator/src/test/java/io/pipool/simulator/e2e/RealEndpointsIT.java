@@ -1,6 +1,7 @@
 package io.pipool.simulator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -109,12 +110,19 @@ class RealEndpointsIT {
         awaitEndpointsAreServingPods(client, ns, name, 1, port);
       } finally {
         client.resources(PiServerPool.class).inNamespace(ns).withName("web").delete();
-        Eventually.await(
-            Duration.ofSeconds(60),
-            "the pool deleted (sysctls restored by the Jobs)",
-            () ->
-                client.resources(PiServerPool.class).inNamespace(ns).withName("web").get() == null,
-            () -> "");
+        await("the pool deleted (sysctls restored by the Jobs)")
+            .atMost(Duration.ofSeconds(60))
+            .ignoreExceptions()
+            .untilAsserted(
+                () ->
+                    assertThat(
+                            client
+                                    .resources(PiServerPool.class)
+                                    .inNamespace(ns)
+                                    .withName("web")
+                                    .get()
+                                == null)
+                        .isTrue());
         if (operator != null) {
           operator.stop();
         }
@@ -142,21 +150,26 @@ class RealEndpointsIT {
     // as InstalledOperator does: v1.20 refuses x-kubernetes-validations in a server-side apply (a
     // typed patch); a plain create or update drops what it does not know
     client.resource(crd).createOr(NonDeletingOperation::update);
-    Eventually.await(
-        Duration.ofSeconds(30),
-        "the CRD established",
-        () ->
-            client
-                .apiextensions()
-                .v1()
-                .customResourceDefinitions()
-                .withName(crd.getMetadata().getName())
-                .get()
-                .getStatus()
-                .getConditions()
-                .stream()
-                .anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True")),
-        () -> "");
+    await("the CRD established")
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .apiextensions()
+                            .v1()
+                            .customResourceDefinitions()
+                            .withName(crd.getMetadata().getName())
+                            .get()
+                            .getStatus()
+                            .getConditions()
+                            .stream()
+                            .anyMatch(
+                                c ->
+                                    c.getType().equals("Established")
+                                        && c.getStatus().equals("True")))
+                    .isTrue());
   }
 
   private static OperatorConfig operatorConfig() {
@@ -196,33 +209,37 @@ class RealEndpointsIT {
    */
   private static List<String> awaitEndpointsAreServingPods(
       KubernetesClient client, String ns, String pool, int count, int port) {
-    Eventually.await(
-        WAIT,
-        count + " endpoints, equal to the serving pods",
-        () -> {
-          Set<String> serving = servingPodEndpoints(client, ns, pool, port);
-          return serving.size() == count
-              && serving.equals(new TreeSet<>(ServiceEndpoints.of(client, ns, pool)));
-        },
-        () ->
-            "endpoints: "
-                + ServiceEndpoints.of(client, ns, pool)
-                + "\nserving pods: "
-                + servingPodEndpoints(client, ns, pool, port)
-                + "\npods: "
-                + client.pods().inNamespace(ns).list().getItems().stream()
-                    .map(
-                        p ->
-                            p.getMetadata().getName()
-                                + " "
-                                + p.getSpec().getNodeName()
-                                + " "
-                                + p.getStatus().getPodIP()
-                                + " ready="
-                                + PodFacts.ready(p)
-                                + " "
-                                + p.getMetadata().getLabels())
-                    .toList());
+    await(count + " endpoints, equal to the serving pods")
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              Set<String> serving = servingPodEndpoints(client, ns, pool, port);
+              assertThat(
+                      serving.size() == count
+                          && serving.equals(new TreeSet<>(ServiceEndpoints.of(client, ns, pool))))
+                  .as(
+                      () ->
+                          "endpoints: "
+                              + ServiceEndpoints.of(client, ns, pool)
+                              + "\nserving pods: "
+                              + servingPodEndpoints(client, ns, pool, port)
+                              + "\npods: "
+                              + client.pods().inNamespace(ns).list().getItems().stream()
+                                  .map(
+                                      p ->
+                                          p.getMetadata().getName()
+                                              + " "
+                                              + p.getSpec().getNodeName()
+                                              + " "
+                                              + p.getStatus().getPodIP()
+                                              + " ready="
+                                              + PodFacts.ready(p)
+                                              + " "
+                                              + p.getMetadata().getLabels())
+                                  .toList())
+                  .isTrue();
+            });
     return ServiceEndpoints.of(client, ns, pool);
   }
 

@@ -1,5 +1,7 @@
 package io.pipool.simulator.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -19,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -113,8 +116,10 @@ final class SimCluster implements AutoCloseable {
   void stopOperator() {
     if (installed != null) {
       InstalledOperator.Replica leader =
-          Eventually.value(
-              Duration.ofSeconds(60), "an operator replica leading", installed::leader);
+          await("an operator replica leading")
+              .atMost(Duration.ofSeconds(60))
+              .ignoreExceptions()
+              .until(installed::leader, Objects::nonNull);
       leader.stop();
       lastStopped = leader.name;
       return;

@@ -3,6 +3,7 @@ package io.pipool.simulator.kubectl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.pipool.simulator.cluster.EmbeddedApiServer;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,13 @@ class DiscoveryTest {
 
   private final Discovery discovery = Discovery.of(List.of(EmbeddedApiServer.crd()));
 
-  private static JsonNode entry(JsonNode list, String name) {
+  /** What kubectl reads: the document as JSON. */
+  private static JsonNode json(Object document) {
+    return Serialization.jsonMapper().valueToTree(document);
+  }
+
+  private static JsonNode entry(Object document, String name) {
+    JsonNode list = json(document);
     for (JsonNode r : list.path("resources")) {
       if (r.path("name").asText().equals(name)) {
         return r;
@@ -29,7 +36,7 @@ class DiscoveryTest {
 
   @Test
   void piServerPoolsAreDiscoverableByTheirShortNameAndCategory() {
-    JsonNode list = discovery.resourceList("pipool.io/v1alpha1").orElseThrow();
+    var list = discovery.resourceList("pipool.io/v1alpha1").orElseThrow();
     JsonNode pools = entry(list, "piserverpools");
     assertThat(pools.path("kind").asText()).isEqualTo("PiServerPool");
     assertThat(pools.path("namespaced").asBoolean()).isTrue();
@@ -42,7 +49,7 @@ class DiscoveryTest {
 
   @Test
   void theGroupListNamesEveryGroupOnceWithItsPreferredVersion() {
-    JsonNode groups = discovery.apiGroupList().path("groups");
+    JsonNode groups = json(discovery.apiGroupList()).path("groups");
     List<String> names = new ArrayList<>();
     groups.forEach(g -> names.add(g.path("name").asText()));
     assertThat(names)
@@ -56,8 +63,9 @@ class DiscoveryTest {
 
   @Test
   void theCoreGroupHoldsWhatDescribeAndTheSimulatorTouch() {
-    assertThat(texts(discovery.apiVersions("127.0.0.1:1").path("versions"))).containsExactly("v1");
-    JsonNode core = discovery.resourceList("v1").orElseThrow();
+    assertThat(texts(json(discovery.apiVersions("127.0.0.1:1")).path("versions")))
+        .containsExactly("v1");
+    var core = discovery.resourceList("v1").orElseThrow();
     assertThat(texts(entry(core, "pods").path("shortNames"))).containsExactly("po");
     assertThat(entry(core, "events").path("namespaced").asBoolean()).isTrue();
     assertThat(entry(core, "nodes").path("namespaced").asBoolean()).isFalse();

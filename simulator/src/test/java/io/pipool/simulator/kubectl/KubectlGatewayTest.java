@@ -2,6 +2,7 @@ package io.pipool.simulator.kubectl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -207,20 +209,16 @@ class KubectlGatewayTest {
   }
 
   /** Reads lines until one has {@code connections} in the CONNECTIONS column (bounded). */
-  private static void awaitLine(BlockingQueue<String> lines, List<String> seen, String connections)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
-      String line = lines.poll(500, TimeUnit.MILLISECONDS);
-      if (line == null) {
-        continue;
-      }
-      seen.add(line);
-      List<String> c = cells(line);
-      if (c.size() > 4 && c.get(4).equals(connections)) {
-        return;
-      }
-    }
-    fail("kubectl get pisp -w printed no row with " + connections + " connections; saw " + seen);
+  private static void awaitLine(
+      BlockingQueue<String> lines, List<String> seen, String connections) {
+    await("kubectl get pisp -w printing a row with " + connections + " connections")
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              lines.drainTo(seen);
+              assertThat(seen)
+                  .as("rows printed")
+                  .anySatisfy(l -> assertThat(cells(l)).element(4).isEqualTo(connections));
+            });
   }
 }

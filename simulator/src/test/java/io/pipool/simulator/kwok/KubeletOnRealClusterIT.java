@@ -1,6 +1,7 @@
 package io.pipool.simulator.kwok;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -17,6 +18,7 @@ import io.pipool.simulator.node.SimNode;
 import io.pipool.simulator.thermal.ThermalProfile;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -93,17 +95,13 @@ class KubeletOnRealClusterIT {
                     .endSpec()
                     .build())
             .create();
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        Pod pod = null;
-        while (System.nanoTime() < deadline) {
-          pod = client.pods().inNamespace(ns).withName("agent").get();
-          if (pod != null && PodFacts.ready(pod)) {
-            break;
-          }
-          Thread.sleep(250);
-        }
-        assertThat(pod).isNotNull();
-        assertThat(PodFacts.ready(pod)).as("pod Ready from the agent's /readyz").isTrue();
+        Pod pod =
+            await("the pod Ready from the agent's /readyz")
+                .atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .until(
+                    () -> client.pods().inNamespace(ns).withName("agent").get(),
+                    p -> p != null && PodFacts.ready(p));
         assertThat(pod.getStatus().getPodIP()).isEqualTo("127.0.1.1");
       } finally {
         client.namespaces().withName(ns).delete();
