@@ -108,7 +108,13 @@ abstract class PoolLifecycleStory {
               assertThat(load.stats().open()).as("open connections").isGreaterThanOrEqualTo(270);
             });
     assertThat(c.serviceSelection()).isEqualTo(c.servingNodes());
-    assertThat(c.pool().getStatus().getDesiredReplicas()).isEqualTo(3);
+    // the operator relabels the pods before it writes status: the status may trail the labels
+    await("status.desiredReplicas 3")
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(c.pool().getStatus().getDesiredReplicas()).as(c::describe).isEqualTo(3));
   }
 
   @Test
