@@ -14,6 +14,13 @@
 # its own (later flags win), started next to the others on its own port:
 #   AGENT_VARIANTS='c1=-XX:TieredStopAtLevel=1;xmn4=-Xmn4m' bench/agent-vs-nginx.sh 10 4000 3
 #
+# Before its measured rounds, each connection count gets COLD_RUNS unmeasured runs of every server
+# (default 2, from the environment): the agent's JIT (C2 alone, see docs/tuning.md) compiles the
+# paths that open and close connections only after some thousands of them, and the first mass close
+# deoptimizes code compiled before it, so the first ramps to a new count have a tail of 0.2-2 s that
+# the following ones do not. Those runs are reported on their own ("cold ramps"), not hidden, and
+# nginx gets the same ones. COLD_RUNS=0 measures from the first ramp.
+#
 # Each connection count is measured in ROUNDS rounds of every agent and then nginx; the table shows
 # the median requests/s and latencies per server (robust against load bursts on a shared machine),
 # the sum of socket errors and non-2xx answers, the highest RSS seen and the RSS held at the end of
@@ -27,13 +34,14 @@ DURATION="${1:-10}"
 COUNTS="${2:-256 4000 16000}"
 ROUNDS="${3:-3}"
 WARMUP=10
+COLD_RUNS="${COLD_RUNS:-2}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 AGENT_PORT=18080
 AGENT_ADMIN=19090
 NGINX_PORT=18081
 SERVER_CPU=0
 CLIENT_CPU=1
-COMMAND="bench/agent-vs-nginx.sh $DURATION \"$COUNTS\" $ROUNDS${AGENT_VARIANTS:+ (AGENT_VARIANTS='$AGENT_VARIANTS')}"
+COMMAND="bench/agent-vs-nginx.sh $DURATION \"$COUNTS\" $ROUNDS (COLD_RUNS=$COLD_RUNS)${AGENT_VARIANTS:+ (AGENT_VARIANTS='$AGENT_VARIANTS')}"
 
 if ! command -v nginx >/dev/null || ! command -v wrk >/dev/null; then
   echo "installing nginx and wrk with apt-get" >&2
@@ -158,10 +166,10 @@ to_ms() {
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 # One wrk run; appends "server conns round rps p50_ms p99_ms socket_errors non2xx peak_rss_kib
-# end_rss_kib load1".
+# end_rss_kib load1" to $RAW, or to $5 when given.
 run() {
-  local name="$1" conns="$2" secs="$3" round="$4" pid="${PID_OF[$1]}"
-  local out="$WORK/wrk-$name-$conns-$round.txt" peak=0 r=0
+  local name="$1" conns="$2" secs="$3" round="$4" raw="${5:-$RAW}" pid="${PID_OF[$1]}"
+  local out="$WORK/wrk-$name-$conns-$(basename "$raw" .txt)$round.txt" peak=0 r=0
   taskset -c "$CLIENT_CPU" timeout $((secs + 60)) \
     wrk -t1 -c "$conns" -d "${secs}s" --timeout 10s --latency "${URL_OF[$name]}" > "$out" 2>&1 &
   local wrk=$!
@@ -176,15 +184,24 @@ run() {
   p99=$(to_ms "$(awk '$1=="99%" {print $2}' "$out")")
   errs=$(awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$out")
   non2xx=$(awk '/Non-2xx/ {print $5}' "$out")
-  echo "$name $conns $round ${rps:-0} $p50 $p99 ${errs:-0} ${non2xx:-0} $peak $r $(cut -d' ' -f1 /proc/loadavg)" >> "$RAW"
+  echo "$name $conns $round ${rps:-0} $p50 $p99 ${errs:-0} ${non2xx:-0} $peak $r $(cut -d' ' -f1 /proc/loadavg)" >> "$raw"
 }
 
 RAW="$WORK/raw.txt"
+COLD="$WORK/cold.txt"
 : > "$RAW"
+: > "$COLD"
 echo "# warmup ${WARMUP}s each at 256 connections" >&2
 for s in "${SERVERS[@]}"; do run "$s" 256 "$WARMUP" 0; done
 : > "$RAW"
 for c in $COUNTS; do
+  for cold in $(seq 1 "$COLD_RUNS"); do
+    echo "# $c connections, cold run $cold of $COLD_RUNS (not in the medians)" >&2
+    for s in "${SERVERS[@]}"; do
+      run "$s" "$c" "$DURATION" "$cold" "$COLD"
+      sleep 2
+    done
+  done
   for round in $(seq 1 "$ROUNDS"); do
     echo "# $c connections, round $round of $ROUNDS, ${DURATION}s per server" >&2
     for s in "${SERVERS[@]}"; do
@@ -239,6 +256,15 @@ for s in "${NAMES[@]}"; do echo "$s: ${FLAGS_OF[$s]}"; done
 echo "== time to ready (ms): $(for s in "${SERVERS[@]}"; do printf '%s %s, ' "$s" "${READY_OF[$s]}"; done)"
 echo "== agent status after the runs"
 curl -s "http://127.0.0.1:$AGENT_ADMIN/v1/status" | head -c 400; echo
+echo "== cold ramps: the unmeasured runs before the rounds (same columns as below)"
+cat "$COLD"
+for c in $COUNTS; do
+  for s in "${SERVERS[@]}"; do
+    awk -v s="$s" -v c="$c" '$1 == s && $2 == c {
+        p = p sprintf("%s%.0f ms", (n++ ? ", " : ""), $6); if ($9 > peak) peak = $9 }
+      END { if (n) printf "  %s at %s: p99 %s; peak RSS %d MiB\n", s, c, p, peak / 1024 }' "$COLD"
+  done
+done
 echo "== per-round figures (server conns round req/s p50_ms p99_ms socket_errors non_2xx peak_rss_kib end_rss_kib load1)"
 cat "$RAW"
 [[ -z "$SLOPES" ]] || echo "== RSS per further connection, $SLOPES"
