@@ -90,18 +90,32 @@ class PoolLifecycleIT extends PoolLifecycleStory {
   @Test
   @Order(36)
   void kubectlPrintsThePoolsColumnsAndExplainsItsFields() {
-    List<String> lines = kubectl("get", "pisp", "-n", c.ns).lines().toList();
-    assertThat(lines.get(0).split("\\s{2,}"))
-        .containsExactly(
-            "NAME", "DESIRED", "SERVING", "NODES", "CONNECTIONS", "MAX °C", "READY", "AGE");
-    List<String> row = Arrays.asList(lines.get(1).trim().split("\\s+"));
-    PiServerPool p = c.pool();
-    assertThat(row.subList(0, 4))
-        .containsExactly(
-            SimCluster.POOL,
-            String.valueOf(p.getStatus().getDesiredReplicas()),
-            String.valueOf(p.getStatus().getReplicas()),
-            "4");
+    // the status may change between kubectl's read and ours: compare until both saw the same one
+    await("kubectl's row to show the pool's status")
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              List<String> lines = kubectl("get", "pisp", "-n", c.ns).lines().toList();
+              assertThat(lines.get(0).split("\\s{2,}"))
+                  .containsExactly(
+                      "NAME",
+                      "DESIRED",
+                      "SERVING",
+                      "NODES",
+                      "CONNECTIONS",
+                      "MAX °C",
+                      "READY",
+                      "AGE");
+              List<String> row = Arrays.asList(lines.get(1).trim().split("\\s+"));
+              PiServerPool p = c.pool();
+              assertThat(row.subList(0, 4))
+                  .containsExactly(
+                      SimCluster.POOL,
+                      String.valueOf(p.getStatus().getDesiredReplicas()),
+                      String.valueOf(p.getStatus().getReplicas()),
+                      "4");
+            });
     String explained = kubectl("explain", "piserverpool.spec.thermal");
     assertThat(explained)
         .contains("drainCelsius")
