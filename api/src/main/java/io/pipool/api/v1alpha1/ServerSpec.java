@@ -72,7 +72,7 @@ public class ServerSpec {
   @JsonPropertyDescription(
       "Upstream base URL for Proxy mode, for example http://backend.default.svc:8080."
           + " Required when mode is Proxy.")
-  @Pattern("^https?://[^\\s/]+(/.*)?$")
+  @Pattern("^https?://[^\\s/]+(/\\S*)?$")
   private String upstream;
 
   @JsonPropertyDescription(

@@ -62,6 +62,11 @@ class CrdCelRulesTest {
             Map.of("minReplicas", 5, "maxReplicas", 3)),
         valid("proxy with upstream", "server", Map.of("mode", "Proxy", "upstream", "http://b:80")),
         refused(
+            "proxy upstream with a space in its path",
+            List.of("spec.server.upstream: \"http://b:80/a b\" in body should match"),
+            "server",
+            Map.of("mode", "Proxy", "upstream", "http://b:80/a b")),
+        refused(
             "proxy without upstream",
             List.of("spec.server.upstream: upstream is required when mode is Proxy"),
             "server",

@@ -50,6 +50,11 @@ class SpecValidatorTest {
             "spec.server.upstream",
             "http:// or https://"),
         invalid(
+            "upstream with a space in its path",
+            s -> s.getServer().setUpstream("http://backend:8080/a b"),
+            "spec.server.upstream",
+            "http:// or https://"),
+        invalid(
             "static without content",
             s -> s.getServer().setMode(ServerSpec.Mode.Static),
             "spec.server.staticConfigMap",
