@@ -173,7 +173,10 @@ public final class NodeAgent {
 
   private Future<Void> deployTraffic(
       AgentConfig.Server srv, AgentState state, AgentMetrics metrics, ConnectionGuard guard) {
-    TrafficVerticle first = new TrafficVerticle(srv, srv.port(), state, metrics, guard);
+    // Port 0 asks for any free port. Vert.x shares a random port only among servers that listen on
+    // the same negative port; servers on port 0 would each bind a port of their own.
+    int port = srv.port() == 0 ? -1 : srv.port();
+    TrafficVerticle first = new TrafficVerticle(srv, port, state, metrics, guard);
     return deploy(first)
         .compose(
             v -> {
@@ -181,7 +184,7 @@ public final class NodeAgent {
               // Further event loops share the first one's port (Vert.x balances accepts).
               List<Future<Void>> more = new ArrayList<>();
               for (int i = 1; i < srv.eventLoopCount(); i++) {
-                more.add(deploy(new TrafficVerticle(srv, trafficPort, state, metrics, guard)));
+                more.add(deploy(new TrafficVerticle(srv, port, state, metrics, guard)));
               }
               return Future.all(more).mapEmpty();
             });

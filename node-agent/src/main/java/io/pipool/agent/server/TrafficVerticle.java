@@ -37,7 +37,10 @@ public final class TrafficVerticle extends AbstractVerticle {
   private Handler<HttpServerRequest> mode;
   private HttpServer server;
 
-  /** A traffic server for {@code cfg}, listening on {@code port} (which may differ from cfg's). */
+  /**
+   * A traffic server for {@code cfg}, listening on {@code port} (which may differ from cfg's; a
+   * negative port is a random one, shared by every server given the same negative port).
+   */
   public TrafficVerticle(
       AgentConfig.Server cfg,
       int port,

@@ -66,6 +66,30 @@ class EchoModeTest {
   }
 
   @Test
+  void portZeroWithSeveralEventLoopsServesOnOneFreePort(Vertx vertx, VertxTestContext ctx) {
+    HttpClient client =
+        vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setMaxPoolSize(4));
+    TestAgents.start(vertx, TestAgents.settings(dir, Map.of("PIPOOL_SERVER_EVENTLOOPS", "3")))
+        .compose(
+            agent ->
+                Future.all(
+                        call(client, get(agent)),
+                        call(client, get(agent)),
+                        call(client, get(agent)),
+                        call(client, get(agent)))
+                    .map(all -> agent))
+        .onComplete(
+            ctx.succeeding(
+                agent ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(agent.trafficPort()).isPositive();
+                          assertThat(agent.state().requestsTotal()).isEqualTo(4);
+                          ctx.completeNow();
+                        })));
+  }
+
+  @Test
   void headAnswersTheLengthWithoutABody(Vertx vertx, VertxTestContext ctx) {
     HttpClient client = vertx.createHttpClient();
     TestAgents.start(vertx, TestAgents.settings(dir, Map.of()))
