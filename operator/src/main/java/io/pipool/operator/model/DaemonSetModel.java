@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.pipool.api.agent.AgentVariables;
 import io.pipool.api.v1alpha1.PiServerPool;
 import io.pipool.api.v1alpha1.PiServerPoolSpec;
 import io.pipool.api.v1alpha1.ServerSpec;
@@ -131,11 +132,11 @@ public final class DaemonSetModel {
 
   static List<EnvVar> downwardEnv() {
     return List.of(
-        fieldEnv("PIPOOL_NODE_NAME", "spec.nodeName"),
-        fieldEnv("PIPOOL_POD_NAME", "metadata.name"),
-        fieldEnv("PIPOOL_POD_NAMESPACE", "metadata.namespace"),
+        fieldEnv(AgentVariables.NODE_NAME, "spec.nodeName"),
+        fieldEnv(AgentVariables.POD_NAME, "metadata.name"),
+        fieldEnv(AgentVariables.POD_NAMESPACE, "metadata.namespace"),
         // the agent binds its admin port to this address only
-        fieldEnv("PIPOOL_POD_IP", "status.podIP"));
+        fieldEnv(AgentVariables.POD_IP, "status.podIP"));
   }
 
   private static Container agentContainer(PiServerPool pool, String image) {
