@@ -111,6 +111,9 @@ class OperatorIT {
                 () -> client.apps().daemonSets().inNamespace(NS).withName("web-agent").get(),
                 d -> d != null);
     assertThat(ds.getMetadata().getLabels()).containsEntry("pipool.io/pool", "web");
+    // the Service depends on nothing, so the workflow may apply it after the DaemonSet
+    eventually("Service")
+        .until(() -> client.services().inNamespace(NS).withName("web").get(), s -> s != null);
     // the owned objects are the SDK's dependents, written with server-side apply: the operator's
     // field manager holds their fields through an Apply, not an Update
     for (HasMetadata owned :

@@ -173,15 +173,21 @@ class PoolLifecycleIT extends PoolLifecycleStory {
         .ignoreExceptions()
         .untilAsserted(() -> assertThat(c.servingNodes().size() == 2).as(c::describe).isTrue());
     assertThat(c.pool().getSpec().getReplicas()).isEqualTo(2);
-    assertThat(
-            kubectl(
-                "get",
-                "piserverpool/" + SimCluster.POOL,
-                "-n",
-                c.ns,
-                "-o",
-                "jsonpath={.status.replicas}"))
-        .isEqualTo("2");
+    // the operator relabels the pods before it writes status: the status may trail the labels
+    await("status.replicas 2 in kubectl")
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(
+                        kubectl(
+                            "get",
+                            "piserverpool/" + SimCluster.POOL,
+                            "-n",
+                            c.ns,
+                            "-o",
+                            "jsonpath={.status.replicas}"))
+                    .isEqualTo("2"));
   }
 
   /** Changes the spec and waits for the operator to report that generation as observed. */
