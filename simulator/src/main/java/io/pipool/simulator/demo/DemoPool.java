@@ -36,6 +36,13 @@ final class DemoPool {
     // the clients hold and the pool would not scale up on them: keep all but one node serving,
     // so the weights have somewhere to steer load and a standby node can replace a drained one.
     int min = front == DemoOptions.Front.BUILTIN ? 1 : Math.max(1, o.nodes() - 1);
+    if (min > 1) {
+      out.printf(
+          "behind HAProxy the demo sets the pool's minReplicas to %d of %d nodes: HAProxy reuses its"
+              + " connections to the nodes, so the agents count too few to scale on"
+              + " (--front builtin shows the autoscaling)%n",
+          min, o.nodes());
+    }
     new PoolTuning(port, admin, o.pollSeconds(), o.target(), window, min, o.nodes()).apply(pool);
     if (front == DemoOptions.Front.HAPROXY) {
       int agentCheck =

@@ -34,6 +34,7 @@ final class DemoRun {
   private final Summary summary = new Summary();
   private final ThermalTally tally = new ThermalTally();
   private double drainCelsius = 75;
+  private boolean scalesDown = true;
 
   DemoRun(DemoOptions options, PrintStream out) {
     this.o = options;
@@ -90,6 +91,7 @@ final class DemoRun {
     }
     DemoOptions.Front front = Fronting.resolve(o.front());
     DemoPool.tune(pool, o, front, sim, out);
+    scalesDown = front == DemoOptions.Front.BUILTIN;
     pool.getMetadata().setNamespace(NS);
     client.resource(pool).create();
     String name = pool.getMetadata().getName();
@@ -221,7 +223,7 @@ final class DemoRun {
     if (heated != null) {
       return "load falls; the air around "
           + heated
-          + " cools; the pool scales down after its window";
+          + (scalesDown ? " cools; the pool scales down after its window" : " cools");
     }
     return "load ramps up through the thousands of connections";
   }
