@@ -34,7 +34,6 @@ final class DemoRun {
   private final Summary summary = new Summary();
   private final ThermalTally tally = new ThermalTally();
   private double drainCelsius = 75;
-  private boolean scalesDown = true;
 
   DemoRun(DemoOptions options, PrintStream out) {
     this.o = options;
@@ -91,7 +90,6 @@ final class DemoRun {
     }
     DemoOptions.Front front = Fronting.resolve(o.front());
     DemoPool.tune(pool, o, front, sim, out);
-    scalesDown = front == DemoOptions.Front.BUILTIN;
     pool.getMetadata().setNamespace(NS);
     client.resource(pool).create();
     String name = pool.getMetadata().getName();
@@ -157,7 +155,7 @@ final class DemoRun {
                 perNode.get(),
                 elapsed,
                 stats.requests() - lastRequests,
-                story(elapsed, heated),
+                story(elapsed, heated, front),
                 name);
         lastRequests = stats.requests();
         watch.track(now, elapsed, stats.open(), fronting.haproxy());
@@ -216,14 +214,16 @@ final class DemoRun {
         .orElse(null);
   }
 
-  private String story(Duration t, String heated) {
+  private String story(Duration t, String heated, DemoOptions.Front front) {
     if (heated != null && t.compareTo(o.coolAt()) < 0) {
       return "hot air around " + heated + " (+30 °C): it heats up until the operator drains it";
     }
     if (heated != null) {
       return "load falls; the air around "
           + heated
-          + (scalesDown ? " cools; the pool scales down after its window" : " cools");
+          + (front == DemoOptions.Front.BUILTIN
+              ? " cools; the pool scales down after its window"
+              : " cools");
     }
     return "load ramps up through the thousands of connections";
   }
