@@ -14,6 +14,10 @@
 # its own (later flags win), started next to the others on its own port:
 #   AGENT_VARIANTS='c1=-XX:TieredStopAtLevel=1;xmn4=-Xmn4m' bench/agent-vs-nginx.sh 10 4000 3
 #
+# To measure a change side by side with the build before it, name that build's jar: it runs as
+# "agent-before", with the same flags and its own CDS archive recorded the same way:
+#   AGENT_BEFORE_JAR=/tmp/agent-before.jar bench/agent-vs-nginx.sh 10 4000 3
+#
 # Before its measured rounds, each connection count gets COLD_RUNS unmeasured runs of every server
 # (default 2, from the environment): the agent's JIT (C2 alone, see docs/tuning.md) compiles the
 # paths that open and close connections only after some thousands of them, and the first mass close
@@ -41,7 +45,7 @@ AGENT_ADMIN=19090
 NGINX_PORT=18081
 SERVER_CPU=0
 CLIENT_CPU=1
-COMMAND="bench/agent-vs-nginx.sh $DURATION \"$COUNTS\" $ROUNDS (COLD_RUNS=$COLD_RUNS)${AGENT_VARIANTS:+ (AGENT_VARIANTS='$AGENT_VARIANTS')}"
+COMMAND="bench/agent-vs-nginx.sh $DURATION \"$COUNTS\" $ROUNDS (COLD_RUNS=$COLD_RUNS)${AGENT_VARIANTS:+ (AGENT_VARIANTS='$AGENT_VARIANTS')}${AGENT_BEFORE_JAR:+ (AGENT_BEFORE_JAR=$AGENT_BEFORE_JAR)}"
 
 if ! command -v nginx >/dev/null || ! command -v wrk >/dev/null; then
   echo "installing nginx and wrk with apt-get" >&2
@@ -92,25 +96,40 @@ chmod -R a+rX "$WORK/www"
 # --- agents: the image's JVM (bench/lib/agent-jvm.sh), then each variant ----------------------
 # shellcheck source=lib/agent-jvm.sh
 source "$ROOT/bench/lib/agent-jvm.sh"
+NAMES=()
+EXTRA=()
+declare -A JAR_OF JVM_OF
+if [[ -n "${AGENT_BEFORE_JAR:-}" ]]; then
+  agent_jvm "$ROOT" "$WORK" "$SERVER_CPU" "$AGENT_BEFORE_JAR"
+  NAMES+=(agent-before)
+  EXTRA+=("")
+  JAR_OF[agent-before]="$AGENT_JAR"
+  JVM_OF[agent-before]="${AGENT_JVM[*]}"
+fi
 agent_jvm "$ROOT" "$WORK" "$SERVER_CPU"
-NAMES=(agent)
-EXTRA=("")
+NAMES+=(agent)
+EXTRA+=("")
 IFS=';' read -r -a variants <<< "${AGENT_VARIANTS:-}"
 for v in "${variants[@]}"; do
   [[ -n "$v" ]] || continue
   NAMES+=("agent-${v%%=*}")
   EXTRA+=("${v#*=}")
 done
-declare -A PID_OF URL_OF READY_OF FLAGS_OF
+for name in "${NAMES[@]}"; do
+  [[ -n "${JAR_OF[$name]:-}" ]] || { JAR_OF[$name]="$AGENT_JAR"; JVM_OF[$name]="${AGENT_JVM[*]}"; }
+done
+declare -A PID_OF URL_OF READY_OF FLAGS_OF ADMIN_OF
 for i in "${!NAMES[@]}"; do
   name="${NAMES[$i]}"
   port=$((AGENT_PORT + 2 * i))
-  agent_yaml "$WORK/$name.yaml" "$port" $((AGENT_ADMIN + 2 * i))
+  ADMIN_OF[$name]=$((AGENT_ADMIN + 2 * i))
+  agent_yaml "$WORK/$name.yaml" "$port" "${ADMIN_OF[$name]}"
   read -r -a extra <<< "${EXTRA[$i]}"
-  flags=("${AGENT_JVM[@]}" "${extra[@]}")
+  read -r -a base <<< "${JVM_OF[$name]}"
+  flags=("${base[@]}" "${extra[@]}")
   FLAGS_OF[$name]="${AGENT_ENV[*]} java ${flags[*]}"
   start=$(now_ms)
-  env "${AGENT_ENV[@]}" taskset -c "$SERVER_CPU" java "${flags[@]}" -jar "$AGENT_JAR" serve \
+  env "${AGENT_ENV[@]}" taskset -c "$SERVER_CPU" java "${flags[@]}" -jar "${JAR_OF[$name]}" serve \
     --config "$WORK/$name.yaml" > "$WORK/$name.log" 2>&1 &
   PID_OF[$name]=$!
   PIDS+=("$!")
@@ -255,7 +274,7 @@ echo "== agent JVM (from node-agent/src/main/image/image.json, memoryLimit $AGEN
 for s in "${NAMES[@]}"; do echo "$s: ${FLAGS_OF[$s]}"; done
 echo "== time to ready (ms): $(for s in "${SERVERS[@]}"; do printf '%s %s, ' "$s" "${READY_OF[$s]}"; done)"
 echo "== agent status after the runs"
-curl -s "http://127.0.0.1:$AGENT_ADMIN/v1/status" | head -c 400; echo
+curl -s "http://127.0.0.1:${ADMIN_OF[agent]}/v1/status" | head -c 400; echo
 echo "== cold ramps: the unmeasured runs before the rounds (same columns as below)"
 cat "$COLD"
 for c in $COUNTS; do

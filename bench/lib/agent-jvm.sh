@@ -2,8 +2,9 @@
 # place, the image recipe node-agent/src/main/image/image.json (bin/images builds the image from it;
 # the operator's DaemonSet adds no JVM options; packaging's AgentJvmSettingsTest checks both).
 #
-# agent_jvm ROOT WORK CPU sets
-#   AGENT_JAR        the jar the recipe names, from node-agent/target
+# agent_jvm ROOT WORK CPU [JAR] sets
+#   AGENT_JAR        JAR when given (e.g. an earlier build, for a before/after run), else the jar the
+#                    recipe names, from node-agent/target
 #   AGENT_ENV        the recipe's Env (for `env "${AGENT_ENV[@]}" java ...`)
 #   AGENT_JVM        the recipe's Entrypoint flags up to -jar, with two stand-ins for the image:
 #                    -XX:MaxRAM=<the recipe's memoryLimit> (what a container limit does to the JVM's
@@ -15,7 +16,7 @@
 agent_jvm() {
   local root="$1" work="$2" cpu="$3"
   local recipe="$root/node-agent/src/main/image/image.json"
-  AGENT_JAR="$root/node-agent/target/$(jq -r .jar "$recipe")"
+  AGENT_JAR="${4:-$root/node-agent/target/$(jq -r .jar "$recipe")}"
   [[ -f "$AGENT_JAR" ]] || { echo "missing $AGENT_JAR: run mvn -B -pl api,node-agent package first" >&2; exit 2; }
   local flags
   # the entrypoint's flags up to -jar, without the image's archive path (replaced by ours below)
@@ -25,7 +26,10 @@ agent_jvm() {
   [[ "$AGENT_MEMORY_LIMIT" =~ ^([0-9]+)Mi$ ]] || { echo "image.json: memoryLimit $AGENT_MEMORY_LIMIT is not in Mi" >&2; exit 2; }
   flags+=("-XX:MaxRAM=${BASH_REMATCH[1]}m")
 
-  local archive="$work/agent.jsa" training="$work/cds-training.yaml" log="$work/cds.log" ready pid
+  # one archive per jar: a CDS archive only loads with the jar it was recorded from
+  local tag
+  tag="$(sha256sum "$AGENT_JAR" | cut -c1-12)"
+  local archive="$work/agent-$tag.jsa" training="$work/cds-training.yaml" log="$work/cds-$tag.log" ready pid
   sed "s#/tmp/cds-training#$work/cds-training#" \
     "$(dirname "$recipe")/$(jq -r .cds.trainingConfig "$recipe")" > "$training"
   mkdir -p "$work/cds-training/proc/sys" "$work/cds-training/sys"
