@@ -51,6 +51,8 @@ public final class RawH2 implements AutoCloseable {
     return b.toByteArray();
   }
 
+  private final io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder decoder =
+      new io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder(false);
   private final RawHttp socket;
   private final DataInputStream in;
 
@@ -81,6 +83,48 @@ public final class RawH2 implements AutoCloseable {
   /** A request's HEADERS: a GET that ends the stream, or a POST whose body never comes. */
   public static byte[] headers(int stream, boolean endStream) {
     return frame(HEADERS, 0x4 | (endStream ? 0x1 : 0), stream, requestBlock(!endStream));
+  }
+
+  /**
+   * A GET's HEADERS (ending the stream) with one more field, {@code name: value}, as an HPACK
+   * literal without indexing: the bytes go on the wire as given, CR, LF or NUL included.
+   */
+  public static byte[] headersWith(int stream, String name, String value) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.writeBytes(requestBlock(false));
+    byte[] n = name.getBytes(StandardCharsets.ISO_8859_1);
+    byte[] v = value.getBytes(StandardCharsets.ISO_8859_1);
+    b.write(0x00);
+    b.write(n.length);
+    b.writeBytes(n);
+    b.write(v.length);
+    b.writeBytes(v);
+    return frame(HEADERS, 0x4 | 0x1, stream, b.toByteArray());
+  }
+
+  /**
+   * The :status of a response HEADERS frame. The HPACK table is the connection's: call this for
+   * every HEADERS frame received, in order.
+   */
+  public int status(Frame headers) throws IOException {
+    try {
+      byte[] p = headers.payload();
+      int from = 0;
+      int to = p.length;
+      if ((headers.flags() & 0x8) != 0) { // PADDED
+        to -= p[0] & 0xff;
+        from = 1;
+      }
+      if ((headers.flags() & 0x20) != 0) { // PRIORITY
+        from += 5;
+      }
+      var block = io.netty.buffer.Unpooled.wrappedBuffer(p, from, to - from);
+      return Integer.parseInt(decoder.decodeHeaders(headers.stream(), block).status().toString());
+    } catch (io.netty.handler.codec.http2.Http2Exception e) {
+      throw new IOException(
+          "flags " + headers.flags() + " " + java.util.HexFormat.of().formatHex(headers.payload()),
+          e);
+    }
   }
 
   /** RST_STREAM with CANCEL. */
