@@ -60,6 +60,12 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
   /** Request bodies up to this size are read whole before an upstream connection is taken. */
   static final int BUFFER_BYTES = 16 << 10;
 
+  /**
+   * Bytes of request bodies buffered at once, per event loop; past it a body streams (taking an
+   * upstream connection, within its source's share) instead of buffering more.
+   */
+  static final long BUFFER_BUDGET = 4L << 20;
+
   /** Upstream requests one source address may have at once, per event loop: a quarter of it. */
   static final int PER_SOURCE = TrafficVerticle.PROXY_POOL_SIZE / 4;
 
@@ -97,6 +103,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
   private final long readTimeoutMs;
   private final long bodyTimeoutMs;
   private final SourceCap perSource = new SourceCap(PER_SOURCE);
+  private long buffered;
 
   /**
    * HTTP/1.x connections answered with a closing response: a request pipelined behind it is never
@@ -146,6 +153,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     private ProxyTarget target;
     private Buffer body;
     private long received;
+    private long declared = -1;
     private long deadline = -1;
     private boolean holdsSlot;
     private boolean acquiring;
@@ -165,7 +173,13 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       try {
         step.run();
       } catch (RuntimeException e) {
-        fail(502, "502 Bad Gateway\n");
+        try {
+          fail(502, "502 Bad Gateway\n");
+        } catch (RuntimeException again) {
+          finish();
+          resp.reset();
+          resetUpstream();
+        }
       }
     }
 
@@ -187,6 +201,8 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         acquire();
         return;
       }
+      String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+      declared = length == null ? -1 : Long.parseLong(length.trim());
       body = Buffer.buffer();
       deadline = vertx.setTimer(bodyTimeoutMs, id -> run(this::bodyTooSlow));
       req.exceptionHandler(e -> run(() -> fail(400, "400 Bad Request: malformed body\n")));
@@ -208,6 +224,11 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         fail(413, "413 Request Entity Too Large\n");
         return true;
       }
+      if (declared >= 0 && received > declared) {
+        // Only possible over HTTP/2 (HTTP/1.x frames by Content-Length): never sent on as is.
+        fail(400, "400 Bad Request: body longer than its Content-Length\n");
+        return true;
+      }
       return false;
     }
 
@@ -215,8 +236,8 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       if (done || tooMuch(buf)) {
         return;
       }
-      body.appendBuffer(buf);
-      if (body.length() > BUFFER_BYTES) {
+      keep(buf);
+      if (body.length() > BUFFER_BYTES || buffered > BUFFER_BUDGET) {
         req.pause(); // until an upstream connection takes the rest
         req.handler(more -> run(() -> streaming(more)));
         acquire();
@@ -228,7 +249,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         return;
       }
       if (up == null) {
-        body.appendBuffer(buf); // not expected while paused, but kept rather than lost
+        keep(buf); // not expected while paused, but kept rather than lost
         return;
       }
       up.write(buf);
@@ -238,12 +259,29 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       }
     }
 
+    private void keep(Buffer buf) {
+      body.appendBuffer(buf);
+      buffered += buf.length();
+    }
+
+    /** The buffered body, no longer counted (or held) here. */
+    private Buffer dropBody() {
+      Buffer b = body;
+      if (b != null) {
+        buffered -= b.length();
+        body = null;
+      }
+      return b;
+    }
+
     private void bodyEnded() {
       cancelDeadline();
       if (done) {
         return;
       }
-      if (up != null) {
+      if (declared >= 0 && received != declared) {
+        fail(400, "400 Bad Request: body shorter than its Content-Length\n");
+      } else if (up != null) {
         up.end();
       } else if (!acquiring) {
         acquire();
@@ -310,14 +348,14 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       if (body == null) {
         up.end();
       } else if (req.isEnded()) {
-        up.end(body);
-        body = null;
+        up.end(dropBody());
       } else {
-        if (!up.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+        if (declared >= 0) {
+          up.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(declared));
+        } else {
           up.setChunked(true);
         }
-        up.write(body);
-        body = null;
+        up.write(dropBody());
         req.resume();
       }
     }
@@ -330,6 +368,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
           e -> {
             String name = e.getKey().toLowerCase(Locale.ROOT);
             if (!HOP_BY_HOP.contains(name)
+                && !name.equals("content-length") // set from the body actually received
                 && !dropped.contains(name)
                 && !name.startsWith(":")
                 && !name.startsWith("x-forwarded-")
@@ -368,6 +407,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         return;
       }
       HttpClientResponse res = ar.result();
+      res.exceptionHandler(e -> {}); // failures are answered here; the pipe sets its own
       if (done || resp.closed()) {
         finish();
         resetUpstream();
@@ -418,6 +458,8 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
                           resetUpstream();
                           if (http1) {
                             req.connection().close();
+                          } else {
+                            resp.reset(); // NO_ERROR: stop sending the rest (RFC 9113 8.1)
                           }
                         }
                       }));
@@ -483,6 +525,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       }
       done = true;
       cancelDeadline();
+      dropBody();
       if (!acquiring) {
         release();
       }

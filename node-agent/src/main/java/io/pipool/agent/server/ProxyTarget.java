@@ -71,6 +71,16 @@ record ProxyTarget(int status, String why, String path, HostAndPort authority) {
     if (!visible(uri) || uri.indexOf('#') >= 0) {
       return refuse(400, "invalid request target");
     }
+    List<String> lengths = req.headers().getAll(HttpHeaders.CONTENT_LENGTH);
+    for (String length : lengths) {
+      String l = length.trim();
+      if (l.isEmpty() || l.length() > 18 || !l.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        return refuse(400, "invalid Content-Length");
+      }
+      if (!l.equals(lengths.get(0).trim())) {
+        return refuse(400, "conflicting Content-Length");
+      }
+    }
     List<String> hosts = req.headers().getAll(HttpHeaders.HOST);
     if (hosts.size() > 1) {
       return refuse(400, "more than one Host");

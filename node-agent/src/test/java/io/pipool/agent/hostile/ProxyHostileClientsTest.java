@@ -54,17 +54,23 @@ class ProxyHostileClientsTest {
     }
   }
 
+  /** {@code frame(i)} for i from 0 to n - 1, in one piece. */
+  private static byte[] onStreams(int n, java.util.function.IntFunction<byte[]> frame) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < n; i++) {
+      out.writeBytes(frame.apply(i));
+    }
+    return out.toByteArray();
+  }
+
   @Test
   void h2HeaderValuesWithCrLfOrNulAre400AndHoldNoUpstreamConnection() throws Exception {
     String[] values = {"a\nb", "a\rb", "a\u0000b"};
     int perConnection = 70; // under the 100 concurrent streams a connection may open
     for (int c = 0; c < 2; c++) {
       try (RawH2 h2 = new RawH2(port(), Duration.ofSeconds(5))) {
-        java.io.ByteArrayOutputStream frames = new java.io.ByteArrayOutputStream();
-        for (int i = 0; i < perConnection; i++) {
-          frames.writeBytes(RawH2.headersWith(2 * i + 1, "x-bad", values[i % values.length]));
-        }
-        h2.send(frames.toByteArray());
+        h2.send(
+            onStreams(perConnection, i -> RawH2.headersWith(2 * i + 1, "x-bad", values[i % 3])));
         List<Integer> statuses = new ArrayList<>();
         RawH2.Frame f;
         while (statuses.size() < perConnection && (f = h2.until(RawH2.HEADERS)) != null) {
@@ -76,6 +82,70 @@ class ProxyHostileClientsTest {
     }
     assertThat(upstream.anyHeadContains("x-bad")).as("nothing reached the upstream").isFalse();
     Hostile.stillServes(port(), "/ok", 200);
+  }
+
+  @Test
+  void anH2BodyLongerThanItsContentLengthNeverReachesTheUpstream() throws Exception {
+    try (RawH2 h2 = new RawH2(port(), Duration.ofSeconds(5))) {
+      h2.send(RawH2.headersWith(1, false, "content-length", "5"));
+      h2.send(RawH2.data(1, true, "hello\r\n\r\nGET /smuggled HTTP/1.1\r\n\r\n".getBytes()));
+      RawH2.Frame f;
+      int answer = 0;
+      while (answer == 0 && (f = h2.next()) != null) {
+        if (f.stream() == 1 && f.type() == RawH2.HEADERS) {
+          answer = h2.status(f);
+        } else if (f.stream() == 1 && f.type() == RawH2.RST_STREAM) {
+          answer = -1; // refused by the HTTP/2 layer itself
+        }
+      }
+      assertThat(answer).as("400 or a stream reset").isIn(400, -1);
+    }
+    assertThat(upstream.anyHeadContains("/smuggled")).isFalse();
+    assertThat(upstream.requests()).noneMatch(r -> r.body().contains("hello"));
+    Hostile.stillServes(port(), "/ok", 200);
+  }
+
+  @Test
+  void h2StreamsResetWhileWaitingReleaseTheirUpstreamConnections() throws Exception {
+    List<RawH2> clients = new ArrayList<>();
+    try {
+      for (int c = 0; c < 2; c++) {
+        RawH2 h2 = new RawH2(port(), Duration.ofSeconds(5));
+        clients.add(h2);
+        h2.send(onStreams(70, i -> RawH2.get(2 * i + 1, "/hang")));
+      }
+      await("the hanging requests reach the upstream")
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> upstream.openConnections() >= 32);
+      for (RawH2 h2 : clients) {
+        h2.send(onStreams(70, i -> RawH2.reset(2 * i + 1)));
+      }
+      await("the upstream connections are released")
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> upstream.openConnections() <= 1);
+      Hostile.stillServes(port(), "/ok", 200);
+    } finally {
+      for (RawH2 h2 : clients) {
+        h2.close();
+      }
+    }
+  }
+
+  @Test
+  void expectContinueGets100ThenTheUpstreamGetsTheBodyWithoutExpect() throws Exception {
+    try (RawHttp http = new RawHttp(port(), Duration.ofSeconds(5))) {
+      http.send(
+          "POST /ok HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+      byte[] interim = new byte["HTTP/1.1 100 Continue\r\n\r\n".length()];
+      int n = http.in().readNBytes(interim, 0, interim.length);
+      assertThat(new String(interim, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1))
+          .isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+      http.send("hello");
+      assertThat(http.read().status()).isEqualTo(200);
+    }
+    FakeUpstream.Request seen = upstream.requests().get(upstream.requests().size() - 1);
+    assertThat(seen.body()).isEqualTo("hello");
+    assertThat(seen.head().toLowerCase()).doesNotContain("expect");
   }
 
   @Test

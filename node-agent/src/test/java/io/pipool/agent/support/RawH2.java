@@ -11,6 +11,9 @@ import java.time.Duration;
 public final class RawH2 implements AutoCloseable {
 
   /** Frame types (RFC 9113 section 6). */
+  public static final int DATA = 0;
+
+  /** HEADERS. */
   public static final int HEADERS = 1;
 
   /** RST_STREAM. */
@@ -90,8 +93,16 @@ public final class RawH2 implements AutoCloseable {
    * literal without indexing: the bytes go on the wire as given, CR, LF or NUL included.
    */
   public static byte[] headersWith(int stream, String name, String value) {
+    return headersWith(stream, true, name, value);
+  }
+
+  /**
+   * A request's HEADERS with one more field as an HPACK literal: a GET that ends the stream, or a
+   * POST whose body follows in {@link #data} frames.
+   */
+  public static byte[] headersWith(int stream, boolean endStream, String name, String value) {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
-    b.writeBytes(requestBlock(false));
+    b.writeBytes(requestBlock(!endStream));
     byte[] n = name.getBytes(StandardCharsets.ISO_8859_1);
     byte[] v = value.getBytes(StandardCharsets.ISO_8859_1);
     b.write(0x00);
@@ -99,7 +110,28 @@ public final class RawH2 implements AutoCloseable {
     b.writeBytes(n);
     b.write(v.length);
     b.writeBytes(v);
+    return frame(HEADERS, 0x4 | (endStream ? 0x1 : 0), stream, b.toByteArray());
+  }
+
+  /** A GET for {@code path} that ends the stream (the path as an HPACK literal). */
+  public static byte[] get(int stream, String path) {
+    byte[] p = path.getBytes(StandardCharsets.ISO_8859_1);
+    byte[] authority = "localhost".getBytes(StandardCharsets.ISO_8859_1);
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.write(0x82);
+    b.write(0x04);
+    b.write(p.length);
+    b.writeBytes(p);
+    b.write(0x86);
+    b.write(0x01);
+    b.write(authority.length);
+    b.writeBytes(authority);
     return frame(HEADERS, 0x4 | 0x1, stream, b.toByteArray());
+  }
+
+  /** A DATA frame, ending the stream when {@code endStream}. */
+  public static byte[] data(int stream, boolean endStream, byte[] payload) {
+    return frame(DATA, endStream ? 0x1 : 0, stream, payload);
   }
 
   /**
