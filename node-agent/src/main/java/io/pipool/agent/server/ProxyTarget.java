@@ -89,6 +89,9 @@ record ProxyTarget(int status, String why, String path, HostAndPort authority) {
       if (req.version() == HttpVersion.HTTP_2) {
         HostAndPort a = req.authority();
         authority = a == null ? (hosts.isEmpty() ? null : hosts.get(0)) : a.toString();
+        if (a != null && !hosts.isEmpty() && !hosts.get(0).trim().equalsIgnoreCase(authority)) {
+          return refuse(400, "Host differs from :authority"); // RFC 9113 section 8.3.1
+        }
       } else if (!hosts.isEmpty()) {
         authority = hosts.get(0);
       } else if (req.version() == HttpVersion.HTTP_1_1) {

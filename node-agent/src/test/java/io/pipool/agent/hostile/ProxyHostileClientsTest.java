@@ -54,6 +54,25 @@ class ProxyHostileClientsTest {
     }
   }
 
+  /**
+   * The status answering {@code stream}, -1 when the HTTP/2 layer reset it instead, 0 when nothing
+   * came.
+   */
+  private static int answerOn(RawH2 h2, int stream) throws IOException {
+    RawH2.Frame f;
+    while ((f = h2.next()) != null) {
+      if (f.type() == RawH2.HEADERS) {
+        int status = h2.status(f); // decoded in order, whatever the stream: the table is shared
+        if (f.stream() == stream) {
+          return status;
+        }
+      } else if (f.stream() == stream && f.type() == RawH2.RST_STREAM) {
+        return -1;
+      }
+    }
+    return 0;
+  }
+
   /** {@code frame(i)} for i from 0 to n - 1, in one piece. */
   private static byte[] onStreams(int n, java.util.function.IntFunction<byte[]> frame) {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
@@ -89,16 +108,7 @@ class ProxyHostileClientsTest {
     try (RawH2 h2 = new RawH2(port(), Duration.ofSeconds(5))) {
       h2.send(RawH2.headersWith(1, false, "content-length", "5"));
       h2.send(RawH2.data(1, true, "hello\r\n\r\nGET /smuggled HTTP/1.1\r\n\r\n".getBytes()));
-      RawH2.Frame f;
-      int answer = 0;
-      while (answer == 0 && (f = h2.next()) != null) {
-        if (f.stream() == 1 && f.type() == RawH2.HEADERS) {
-          answer = h2.status(f);
-        } else if (f.stream() == 1 && f.type() == RawH2.RST_STREAM) {
-          answer = -1; // refused by the HTTP/2 layer itself
-        }
-      }
-      assertThat(answer).as("400 or a stream reset").isIn(400, -1);
+      assertThat(answerOn(h2, 1)).as("400 or a stream reset").isIn(400, -1);
     }
     assertThat(upstream.anyHeadContains("/smuggled")).isFalse();
     assertThat(upstream.requests()).noneMatch(r -> r.body().contains("hello"));
@@ -191,6 +201,10 @@ class ProxyHostileClientsTest {
       try (RawHttp http = new RawHttp(port(), Duration.ofSeconds(5))) {
         assertThat(http.send(request).read().status()).as(request).isEqualTo(400);
       }
+    }
+    try (RawH2 h2 = new RawH2(port(), Duration.ofSeconds(5))) {
+      h2.send(RawH2.headersWith(1, "host", "evil.example")); // :authority is localhost
+      assertThat(answerOn(h2, 1)).as("h2 Host against :authority").isIn(400, -1);
     }
     assertThat(upstream.anyHeadContains("evil.example")).isFalse();
     Hostile.stillServes(port(), "/ok", 200);
