@@ -116,6 +116,19 @@ class ProxyHostileClientsTest {
   }
 
   @Test
+  void anH2PathThatWouldSplitTheUpstreamRequestLineIsRefused() throws Exception {
+    String[] paths = {"/ok HTTP/1.1", "/ok\tx", "ok", "/ok#frag"};
+    try (RawH2 h2 = new RawH2(port(), Duration.ofSeconds(5))) {
+      for (int i = 0; i < paths.length; i++) {
+        h2.send(RawH2.get(2 * i + 1, paths[i]));
+        assertThat(answerOn(h2, 2 * i + 1)).as(paths[i]).isIn(400, -1);
+      }
+    }
+    assertThat(upstream.requestLines()).as("only the warm-up").containsOnly("GET / HTTP/1.1");
+    Hostile.stillServes(port(), "/ok", 200);
+  }
+
+  @Test
   void h2StreamsResetWhileWaitingReleaseTheirUpstreamConnections() throws Exception {
     List<RawH2> clients = new ArrayList<>();
     try {
