@@ -62,14 +62,18 @@ public final class TrafficVerticle extends AbstractVerticle {
           case Static -> new StaticHandler(vertx, cfg.staticDir(), cfg.compression());
           case Proxy ->
               new ProxyHandler(
+                  vertx,
                   vertx.createHttpClient(
                       new HttpClientOptions()
                           .setKeepAlive(true)
                           .setMaxPoolSize(PROXY_POOL_SIZE)
+                          .setMaxWaitQueueSize(ProxyHandler.WAIT_QUEUE)
+                          .setPoolCleanerPeriod(1000)
                           .setKeepAliveTimeout(30)
                           .setTrustAll(false)),
                   cfg.upstream(),
-                  upstreamTimeoutMs(cfg.idleTimeoutSeconds()));
+                  upstreamTimeoutMs(cfg.idleTimeoutSeconds()),
+                  cfg.idleTimeoutSeconds() * 1000L);
         };
     server = new GuardedHttpServer(vertx, options(), guard);
     server

@@ -10,7 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,14 +29,7 @@ class ProxyUpstreamFaultsTest {
   @BeforeEach
   void start(Vertx vertx) {
     FakeUpstream upstream = FakeUpstream.start(vertx);
-    agent =
-        Hostile.start(
-            vertx,
-            dir,
-            Map.of(
-                "PIPOOL_SERVER_MODE", "Proxy",
-                "PIPOOL_SERVER_UPSTREAM", upstream.url(),
-                "PIPOOL_SERVER_IDLETIMEOUTSECONDS", "3"));
+    agent = upstream.proxiedBy(vertx, dir);
   }
 
   @Test
@@ -68,6 +60,35 @@ class ProxyUpstreamFaultsTest {
       assertThat(http.get("/ok").read().status()).as("same connection").isEqualTo(200);
     }
     Hostile.stillServes(agent.trafficPort(), "/ok", 200);
+  }
+
+  static Stream<String> malformed() {
+    return FakeUpstream.MALFORMED.keySet().stream().sorted();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("malformed")
+  void aMalformedUpstreamResponseIs502AndNeverDesyncsTheClient(String path) throws Exception {
+    try (RawHttp http = new RawHttp(agent.trafficPort(), Duration.ofSeconds(5))) {
+      RawHttp.Response r = http.get(path).read();
+      if (path.equals("/length-and-chunked")) {
+        // Netty's decoder drops the Content-Length and decodes the chunked body (RFC 9112
+        // section 6.3): relayed re-framed, never as the Content-Length the upstream claimed.
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("ok\n");
+        assertThat(r.header("content-length")).isNull();
+      } else {
+        assertThat(r.status()).as("status for %s", path).isEqualTo(502);
+      }
+      RawHttp.Response next = http.get("/ok").read();
+      assertThat(next.status()).as("same connection").isEqualTo(200);
+      assertThat(next.body()).isEqualTo("ok\n");
+    }
+    for (int i = 0; i < 3; i++) {
+      RawHttp.Response fresh = Hostile.fresh(agent.trafficPort(), "/ok");
+      assertThat(fresh.status()).isEqualTo(200);
+      assertThat(fresh.body()).as("the upstream connection was not reused").isEqualTo("ok\n");
+    }
   }
 
   @Test

@@ -11,6 +11,9 @@ import java.time.Duration;
 public final class RawH2 implements AutoCloseable {
 
   /** Frame types (RFC 9113 section 6). */
+  public static final int DATA = 0;
+
+  /** HEADERS. */
   public static final int HEADERS = 1;
 
   /** RST_STREAM. */
@@ -51,6 +54,8 @@ public final class RawH2 implements AutoCloseable {
     return b.toByteArray();
   }
 
+  private final io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder decoder =
+      new io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder(false);
   private final RawHttp socket;
   private final DataInputStream in;
 
@@ -81,6 +86,77 @@ public final class RawH2 implements AutoCloseable {
   /** A request's HEADERS: a GET that ends the stream, or a POST whose body never comes. */
   public static byte[] headers(int stream, boolean endStream) {
     return frame(HEADERS, 0x4 | (endStream ? 0x1 : 0), stream, requestBlock(!endStream));
+  }
+
+  /**
+   * A GET's HEADERS (ending the stream) with one more field, {@code name: value}, as an HPACK
+   * literal without indexing: the bytes go on the wire as given, CR, LF or NUL included.
+   */
+  public static byte[] headersWith(int stream, String name, String value) {
+    return headersWith(stream, true, name, value);
+  }
+
+  /**
+   * A request's HEADERS with one more field as an HPACK literal: a GET that ends the stream, or a
+   * POST whose body follows in {@link #data} frames.
+   */
+  public static byte[] headersWith(int stream, boolean endStream, String name, String value) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.writeBytes(requestBlock(!endStream));
+    byte[] n = name.getBytes(StandardCharsets.ISO_8859_1);
+    byte[] v = value.getBytes(StandardCharsets.ISO_8859_1);
+    b.write(0x00);
+    b.write(n.length);
+    b.writeBytes(n);
+    b.write(v.length);
+    b.writeBytes(v);
+    return frame(HEADERS, 0x4 | (endStream ? 0x1 : 0), stream, b.toByteArray());
+  }
+
+  /** A GET for {@code path} that ends the stream (the path as an HPACK literal). */
+  public static byte[] get(int stream, String path) {
+    byte[] p = path.getBytes(StandardCharsets.ISO_8859_1);
+    byte[] authority = "localhost".getBytes(StandardCharsets.ISO_8859_1);
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.write(0x82);
+    b.write(0x04);
+    b.write(p.length);
+    b.writeBytes(p);
+    b.write(0x86);
+    b.write(0x01);
+    b.write(authority.length);
+    b.writeBytes(authority);
+    return frame(HEADERS, 0x4 | 0x1, stream, b.toByteArray());
+  }
+
+  /** A DATA frame, ending the stream when {@code endStream}. */
+  public static byte[] data(int stream, boolean endStream, byte[] payload) {
+    return frame(DATA, endStream ? 0x1 : 0, stream, payload);
+  }
+
+  /**
+   * The :status of a response HEADERS frame. The HPACK table is the connection's: call this for
+   * every HEADERS frame received, in order.
+   */
+  public int status(Frame headers) throws IOException {
+    try {
+      byte[] p = headers.payload();
+      int from = 0;
+      int to = p.length;
+      if ((headers.flags() & 0x8) != 0) { // PADDED
+        to -= p[0] & 0xff;
+        from = 1;
+      }
+      if ((headers.flags() & 0x20) != 0) { // PRIORITY
+        from += 5;
+      }
+      var block = io.netty.buffer.Unpooled.wrappedBuffer(p, from, to - from);
+      return Integer.parseInt(decoder.decodeHeaders(headers.stream(), block).status().toString());
+    } catch (io.netty.handler.codec.http2.Http2Exception e) {
+      throw new IOException(
+          "flags " + headers.flags() + " " + java.util.HexFormat.of().formatHex(headers.payload()),
+          e);
+    }
   }
 
   /** RST_STREAM with CANCEL. */

@@ -41,7 +41,15 @@ public final class RawHttp implements AutoCloseable {
 
   /** Connects to 127.0.0.1:port; every read fails after {@code timeout}. */
   public RawHttp(int port, Duration timeout) throws IOException {
-    socket = new Socket("127.0.0.1", port);
+    this(port, timeout, "127.0.0.1");
+  }
+
+  /**
+   * Connects to 127.0.0.1:port from {@code source} (another loopback address, such as 127.0.0.2,
+   * stands for another client); every read fails after {@code timeout}.
+   */
+  public RawHttp(int port, Duration timeout, String source) throws IOException {
+    socket = new Socket("127.0.0.1", port, java.net.InetAddress.getByName(source), 0);
     socket.setSoTimeout((int) timeout.toMillis());
     in = socket.getInputStream();
   }
