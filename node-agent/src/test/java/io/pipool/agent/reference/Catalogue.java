@@ -23,7 +23,7 @@ final class Catalogue {
   static final Duration QUIET = Duration.ofMillis(600);
 
   /** How long a flood may run, and how long without progress counts as "stopped reading". */
-  static final Duration FLOOD = Duration.ofSeconds(3);
+  static final Duration FLOOD = Duration.ofMillis(2500);
 
   static final Duration STALL = Duration.ofSeconds(1);
 
@@ -66,7 +66,7 @@ final class Catalogue {
         new Case(
             "pipeline-unread",
             "Backpressure",
-            "pipelines GETs of a 16 KiB file for 3 s, never reads",
+            "pipelines GETs of a 16 KiB file for 2.5 s, never reads",
             false,
             null,
             t -> flood(t, t.staticPort(), new byte[0], () -> get),
@@ -75,7 +75,7 @@ final class Catalogue {
         new Case(
             "h2-streams-unread",
             "Backpressure",
-            "h2c: opens short GET streams for 3 s, never reads",
+            "h2c: opens short GET streams for 2.5 s, never reads",
             false,
             null,
             t -> {
@@ -190,7 +190,7 @@ final class Catalogue {
               proxy ? "proxy-expect-dripped" : "expect-dripped",
               "Expect: 100-continue",
               (proxy ? "Proxy: " : "")
-                  + "Expect: 100-continue, then the 8-byte body one byte every 250 ms",
+                  + "Expect: 100-continue, then the 8-byte body one byte every 100 ms",
               proxy,
               null,
               t -> expectDripped(proxy ? t.proxyPort() : t.staticPort()),
@@ -215,7 +215,7 @@ final class Catalogue {
         } catch (IOException gone) {
           closed = true;
         }
-        NginxServer.sleep(Duration.ofMillis(250));
+        NginxServer.sleep(Duration.ofMillis(100));
       }
       Read rest = closed ? first : readFor(http, QUIET);
       List<Wire.Response> all = new ArrayList<>(early);
@@ -302,7 +302,7 @@ final class Catalogue {
         new Case(
             "continuation-flood",
             "HTTP/2",
-            "h2c: HEADERS without END_HEADERS, then empty CONTINUATION frames for 3 s",
+            "h2c: HEADERS without END_HEADERS, then empty CONTINUATION frames for 2.5 s",
             false,
             null,
             t -> {

@@ -23,6 +23,9 @@ final class Wire {
   /** CONTINUATION (RFC 9113 section 6.10). */
   static final int CONTINUATION = 9;
 
+  /** How long a drained exchange waits for a first byte (a pause after one is {@code quiet}). */
+  static final Duration FIRST_BYTE = Duration.ofSeconds(2);
+
   /** Most response bytes kept from one exchange. */
   private static final int KEEP = 1 << 20;
 
@@ -42,8 +45,9 @@ final class Wire {
    * Sends {@code prefix}, then {@code more} (while it gives bytes, up to {@code max} in all) on a
    * fresh connection without blocking, reading what comes back when {@code drain} (else never
    * reading). Stops after {@code limit}, once nothing has been taken for {@code stall}, or when the
-   * server closes; then, when draining, waits up to {@code quiet} for more to come or the end.
-   * {@code hold} runs while the connection is still open (to measure the server under load).
+   * server closes; then, when draining, waits up to {@code quiet} for more to come or the end
+   * ({@link #FIRST_BYTE} when nothing has come yet). {@code hold} runs while the connection is
+   * still open (to measure the server under load).
    */
   static Sent send(
       int port,
@@ -102,7 +106,8 @@ final class Wire {
         hold.run();
       }
       if (drain && !closed) {
-        long end = System.nanoTime() + quiet.toNanos();
+        // a loaded machine may be slow to answer at all: the first byte gets longer than a pause
+        long end = System.nanoTime() + (got.size() == 0 ? FIRST_BYTE : quiet).toNanos();
         while (!closed && System.nanoTime() < end) {
           int before = got.size();
           closed = read(ch, in, got);
