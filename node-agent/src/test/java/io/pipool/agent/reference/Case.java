@@ -12,6 +12,8 @@ import org.assertj.core.api.SoftAssertions;
  * @param marker text that must never reach the upstream (null: the case does not look)
  * @param probe what the client does, and what it saw
  * @param target what the issue demands of the agent beyond the comparison with nginx
+ * @param underOpenFileLimit run against the agent in a child JVM under a 400-descriptor limit
+ *     ({@link ChildAgent}) rather than in-process
  */
 record Case(
     String id,
@@ -20,7 +22,20 @@ record Case(
     boolean proxy,
     String marker,
     Probe probe,
-    Target target) {
+    Target target,
+    boolean underOpenFileLimit) {
+
+  /** A case run against the in-process agents. */
+  Case(
+      String id,
+      String issueClass,
+      String what,
+      boolean proxy,
+      String marker,
+      Probe probe,
+      Target target) {
+    this(id, issueClass, what, proxy, marker, probe, target, false);
+  }
 
   /** The misbehaving client against one server. */
   @FunctionalInterface

@@ -49,18 +49,19 @@ record UnderTest(
     }
   }
 
-  /** The agent's used heap after a GC, or nginx's worker RSS, in MiB. */
+  /** The in-process agent's used heap after a GC, or the RSS of nginx's worker or a child JVM. */
   String memory() {
     long bytes = memoryBytes();
     if (bytes < 0) {
       return "–";
     }
-    return String.format(Locale.ROOT, "%s %d MiB", agent ? "heap" : "RSS", bytes >> 20);
+    boolean heap = agent && pid.getAsLong() == ProcessHandle.current().pid();
+    return String.format(Locale.ROOT, "%s %d MiB", heap ? "heap" : "RSS", bytes >> 20);
   }
 
-  /** The agent's used heap after a GC, or nginx's worker RSS, in bytes. */
+  /** As {@link #memory()}, in bytes. */
   long memoryBytes() {
-    if (agent) {
+    if (agent && pid.getAsLong() == ProcessHandle.current().pid()) {
       System.gc();
       return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
