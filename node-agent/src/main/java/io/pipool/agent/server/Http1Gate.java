@@ -3,11 +3,11 @@ package io.pipool.agent.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -45,6 +45,9 @@ final class Http1Gate extends ChannelDuplexHandler {
 
   /** Its name in the pipeline. */
   static final String NAME = "pipool-h1-gate";
+
+  /** How long a refused connection is read and drained before it is closed. */
+  static final long LINGER_MS = 2_000;
 
   private static final String WATCH = "pipool-h1-watch";
   private static final String ENCODER = "httpEncoder";
@@ -328,10 +331,24 @@ final class Http1Gate extends ChannelDuplexHandler {
       held.release();
       held = null;
     }
-    stopReading();
+    startReading(); // what the client still sends is read and dropped until the close
     if (answer) {
       ctx.writeAndFlush(Unpooled.wrappedBuffer(BadRequests.raw(status, rule)))
-          .addListener(ChannelFutureListener.CLOSE);
+          .addListener(this::linger);
+    } else {
+      ctx.close();
+    }
+  }
+
+  /**
+   * Closes the way nginx does after an error: output first, then a short while reading and dropping
+   * what the client still sends, so the close does not reset the connection and destroy the answer
+   * in the client's receive buffer before it is read.
+   */
+  private void linger(io.netty.util.concurrent.Future<? super Void> written) {
+    if (written.isSuccess() && ctx.channel() instanceof DuplexChannel duplex) {
+      duplex.shutdownOutput();
+      ctx.executor().schedule(() -> ctx.close(), LINGER_MS, TimeUnit.MILLISECONDS);
     } else {
       ctx.close();
     }

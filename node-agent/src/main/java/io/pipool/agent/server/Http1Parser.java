@@ -8,16 +8,17 @@ import io.netty.util.ByteProcessor;
  * request head and body ends and refuses, with the status to answer, whatever RFC 9112 says to
  * reject. Bytes are fed in order with {@link #advance}; after a refusal it parses nothing more.
  *
- * <p>Rules: a request line of a token method, one space, a target of visible ASCII, one space and
- * {@code HTTP/1.0} or {@code HTTP/1.1} (414 past the line limit, 505 for other versions); field
- * names are tokens followed at once by a colon; field values hold no control character (a bare CR
- * or a NUL is refused); no obs-fold line; the head is capped (431); exactly one valid Host on
- * HTTP/1.1 (uri-host[:port]: no space, no '@'); Content-Length is one run of digits (413 past the
- * body cap); Transfer-Encoding is a single {@code chunked} on HTTP/1.1 and never with
- * Content-Length; a chunk size is hex digits followed only by ';' or the line end; chunk extensions
- * are capped per chunk and per message and count against the body cap; trailers are capped like the
- * head and never carry framing fields; {@code Expect} other than {@code 100-continue} is 417; an
- * h2c upgrade needs Connection: Upgrade, HTTP2-Settings and exactly one valid HTTP2-Settings.
+ * <p>Rules: every line ends with CRLF (a bare CR or LF is refused); a request line of a token
+ * method, one space, a target of visible ASCII, one space and {@code HTTP/1.0} or {@code HTTP/1.1}
+ * (414 past the line limit, 505 for other versions); field names are tokens followed at once by a
+ * colon; field values hold no control character (a bare CR or a NUL is refused); no obs-fold line;
+ * the head is capped (431); exactly one valid Host on HTTP/1.1 (uri-host[:port]: no space, no '@');
+ * Content-Length is one run of digits (413 past the body cap); Transfer-Encoding is a single {@code
+ * chunked} on HTTP/1.1 and never with Content-Length; a chunk size is hex digits followed only by
+ * ';' or the line end; chunk extensions are capped per chunk and per message and count against the
+ * body cap; trailers are capped like the head and never carry framing fields; {@code Expect} other
+ * than {@code 100-continue} is 417; an h2c upgrade needs Connection: Upgrade, HTTP2-Settings and
+ * exactly one valid HTTP2-Settings.
  */
 final class Http1Parser implements ByteProcessor {
 
@@ -120,7 +121,7 @@ final class Http1Parser implements ByteProcessor {
    * returns the index after the last byte it took; {@link #event()} tells why it stopped.
    */
   int advance(ByteBuf buf, int from, int to) {
-    event = MORE;
+    event = state == S_FAILED ? REFUSED : MORE;
     int i = from;
     while (i < to && event == MORE && state != S_DONE && state != S_FAILED) {
       if (state == S_DATA) {
@@ -188,10 +189,9 @@ final class Http1Parser implements ByteProcessor {
         }
         if (b == '\r') {
           state = S_START_LF;
-        } else if (b != '\n') {
-          if (!Chars.token(b)) {
-            return refuse(400, "invalid request line");
-          }
+        } else if (!Chars.token(b)) {
+          return refuse(400, "invalid request line");
+        } else {
           state = S_METHOD;
         }
         return true;
@@ -248,8 +248,6 @@ final class Http1Parser implements ByteProcessor {
           http11 = b == '1';
         } else if (b == '\r') {
           state = S_LINE_LF;
-        } else if (b == '\n') {
-          state = S_FIELD;
         } else {
           return refuse(400, "invalid HTTP version");
         }
@@ -274,8 +272,6 @@ final class Http1Parser implements ByteProcessor {
       case S_FIELD -> {
         if (b == '\r') {
           state = S_END_LF;
-        } else if (b == '\n') {
-          return sectionEnd();
         } else if (b == ' ' || b == '\t') {
           return refuse(400, "obs-fold line");
         } else if (!Chars.token(b)) {
@@ -301,8 +297,6 @@ final class Http1Parser implements ByteProcessor {
       case S_VALUE -> {
         if (b == '\r') {
           state = S_FIELD_LF;
-        } else if (b == '\n') {
-          return fieldEnd();
         } else if (b == '\t' || b >= 0x20 && b != 0x7f) {
           fields.valueByte(b);
         } else {
@@ -381,8 +375,6 @@ final class Http1Parser implements ByteProcessor {
           state = S_EXT;
         } else if (b == '\r') {
           state = S_SIZE_LF;
-        } else if (b == '\n') {
-          return sizeEnd();
         } else {
           return refuse(400, "invalid chunk size");
         }
@@ -395,8 +387,6 @@ final class Http1Parser implements ByteProcessor {
         }
         if (b == '\r') {
           state = S_SIZE_LF;
-        } else if (b == '\n') {
-          return sizeEnd();
         } else if (b != '\t' && (b < 0x20 || b == 0x7f)) {
           return refuse(400, "control character in a chunk extension");
         }
@@ -405,13 +395,10 @@ final class Http1Parser implements ByteProcessor {
         return b == '\n' ? sizeEnd() : refuse(400, "bare CR after a chunk size");
       }
       case S_DATA_CR -> {
-        if (b == '\n') {
-          startChunk();
-        } else if (b == '\r') {
-          state = S_DATA_LF;
-        } else {
+        if (b != '\r') {
           return refuse(400, "chunk data longer than its size");
         }
+        state = S_DATA_LF;
       }
       default -> { // S_DATA_LF
         if (b != '\n') {
