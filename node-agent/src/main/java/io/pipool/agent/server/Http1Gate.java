@@ -32,14 +32,21 @@ import java.util.concurrent.TimeUnit;
  * be complete within the header timeout and a body within the body timeout, both counted from their
  * first byte. The HTTP/2 preface, or a 101 to h2c, makes the gate step aside.
  *
- * <p>Memory per HTTP/1.1 connection, by construction: the gate holds at most a partial head
- * (request line 4 KiB + fields 8 KiB) plus the socket reads taken while it stops reading: one, or
- * two when Vert.x resumes reading once while a response is pending (64 KiB each, Netty's largest
- * read), so at most 140 KiB; Vert.x's decoder holds at most what was handed to it of the one
- * request in flight (again at most 140 KiB, the same bytes when no copy is needed); and the output
- * is one response at a time, streamed within Netty's 64 KiB write-buffer high-water mark. That is
- * at most 344 KiB of buffers per connection whatever the client sends or fails to read, plus the
- * request and response objects of the one exchange in flight.
+ * <p>Memory per HTTP/1.1 connection is bounded by construction, whatever the client sends or fails
+ * to read (defaults: 4 KiB request line, 8 KiB fields, 64 KiB socket reads, Netty's 64 KiB
+ * write-buffer high-water mark):
+ *
+ * <ul>
+ *   <li>the gate holds at most a partial head (12 KiB) plus the reads taken while it stops reading:
+ *       one, or two when Vert.x resumes reading once while a response is owed: at most 140 KiB;
+ *   <li>Vert.x's decoder and request hold at most one read of the one request in flight: 64 KiB
+ *       plus a partial line, 76 KiB;
+ *   <li>output is one response at a time, streamed within the 64 KiB high-water mark plus one 8 KiB
+ *       chunk (72 KiB), or written whole when Vert.x has it whole (Echo: at most its body cap).
+ * </ul>
+ *
+ * <p>That is at most 288 KiB of buffers per connection, most of them Netty's pooled direct memory
+ * rather than heap, plus the request and response objects of the one exchange in flight.
  */
 final class Http1Gate extends ChannelDuplexHandler {
 
