@@ -4,19 +4,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.http.impl.Http1xOrH2CHandler;
-import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
@@ -48,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  * <p>That is at most 288 KiB of buffers per connection, most of them Netty's pooled direct memory
  * rather than heap, plus the request and response objects of the one exchange in flight.
  */
-final class Http1Gate extends ChannelDuplexHandler {
+final class Http1Gate extends ChannelDuplexHandler implements ResponseWatch.Gate {
 
   /** Its name in the pipeline. */
   static final String NAME = "pipool-h1-gate";
@@ -283,13 +278,31 @@ final class Http1Gate extends ChannelDuplexHandler {
     if (p.get(ENCODER) == null) {
       return false;
     }
-    p.addAfter(ENCODER, WATCH, new Watch());
+    p.addAfter(ENCODER, WATCH, new ResponseWatch(this));
     watching = true;
     return true;
   }
 
-  /** Called by the watch for each final response head. */
-  private void responseHead(HttpResponse head) {
+  @Override
+  public boolean closed() {
+    return mode == Mode.CLOSED;
+  }
+
+  @Override
+  public boolean tracking() {
+    return mode == Mode.HTTP1;
+  }
+
+  @Override
+  public void switched() {
+    mode = Mode.PASS; // h2c: HTTP/2 frames follow the upgrade request
+    if (!busy) {
+      stepAside();
+    }
+  }
+
+  @Override
+  public void responseHead(HttpResponse head) {
     responseStarted = true;
     if (head.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true)) {
       closeAfterResponse = true;
@@ -297,8 +310,8 @@ final class Http1Gate extends ChannelDuplexHandler {
     }
   }
 
-  /** Called by the watch once the last byte of a response has been written (or failed to). */
-  private void responseWritten(boolean ok) {
+  @Override
+  public void responseWritten(boolean ok) {
     responsePending = false;
     responseStarted = false;
     if (!ok || closeAfterResponse || phase == Phase.LAST) {
@@ -457,41 +470,6 @@ final class Http1Gate extends ChannelDuplexHandler {
     if (held != null) {
       held.release();
       held = null;
-    }
-  }
-
-  /** Sees responses as Vert.x writes them; sits right after Vert.x's HTTP/1.1 encoder. */
-  private final class Watch extends ChannelOutboundHandlerAdapter {
-
-    @Override
-    public void write(ChannelHandlerContext wctx, Object msg, ChannelPromise promise) {
-      if (mode == Mode.CLOSED) {
-        ReferenceCountUtil.release(msg); // the gate has answered and closed: nothing follows
-        promise.tryFailure(new ClosedChannelException());
-        return;
-      }
-      boolean last = false;
-      if (msg instanceof HttpResponse head) {
-        int code = head.status().code();
-        if (code == 101) {
-          mode = Mode.PASS; // h2c: HTTP/2 frames follow the upgrade request
-          if (!busy) {
-            stepAside();
-          }
-        } else if (code >= 200) {
-          responseHead(head);
-          last = msg instanceof LastHttpContent;
-        }
-      } else if (msg instanceof LastHttpContent) {
-        last = true;
-      }
-      if (last && mode == Mode.HTTP1) {
-        ChannelPromise p = promise.unvoid();
-        p.addListener(f -> responseWritten(f.isSuccess()));
-        wctx.write(msg, p);
-      } else {
-        wctx.write(msg, promise);
-      }
     }
   }
 }
