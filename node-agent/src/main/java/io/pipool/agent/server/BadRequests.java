@@ -7,7 +7,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 
-/** Answers for requests the decoder refused and for bodies that break their framing. */
+/** Answers for requests the gate or the decoder refused and for bodies that break their framing. */
 final class BadRequests {
 
   private BadRequests() {}
@@ -21,9 +21,25 @@ final class BadRequests {
         cause instanceof TooLongHttpLineException
             ? 414
             : cause instanceof TooLongHttpHeaderException ? 431 : 400;
-    // Only our own rules are named; other decoder messages may quote the client's bytes.
-    String why = cause instanceof StrictHttp1.Refused ? ": " + cause.getMessage() : "";
-    closeWith(req.response(), status, status + " " + reason(status) + why + "\n");
+    // The decoder's messages may quote the client's bytes: they are not echoed.
+    closeWith(req.response(), status, status + " " + reason(status) + "\n");
+  }
+
+  /**
+   * A complete HTTP/1.1 answer for a request the front gate refused: {@code status}, naming {@code
+   * rule} (a constant, never the client's bytes), with {@code Connection: close}.
+   */
+  static byte[] raw(int status, String rule) {
+    String body = status + " " + reason(status) + ": " + rule + "\n";
+    String head =
+        "HTTP/1.1 "
+            + status
+            + " "
+            + reason(status)
+            + "\r\nContent-Type: text/plain\r\nContent-Length: "
+            + body.length()
+            + "\r\nConnection: close\r\n\r\n";
+    return (head + body).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
   }
 
   /** True when the request carries a body to read. */
@@ -77,9 +93,12 @@ final class BadRequests {
 
   private static String reason(int status) {
     return switch (status) {
+      case 408 -> "Request Timeout";
       case 413 -> "Request Entity Too Large";
       case 414 -> "URI Too Long";
+      case 417 -> "Expectation Failed";
       case 431 -> "Request Header Fields Too Large";
+      case 505 -> "HTTP Version Not Supported";
       default -> "Bad Request";
     };
   }

@@ -179,6 +179,11 @@ public final class ConnectionGuard {
     return false;
   }
 
+  /** How long a client has to send a request head. */
+  long headerTimeoutMs() {
+    return headerTimeoutMs;
+  }
+
   /** Connections accepted that have not yet completed a first request head. */
   public int awaitingHead() {
     return awaitingHead.get();

@@ -26,12 +26,17 @@ final class GuardedHttpServer extends HttpServerImpl {
 
   private static final String HOOK = "pipool-accept";
 
-  private final HttpServerOptions options;
+  private final StrictHttp1 http1;
   private final ConnectionGuard guard;
 
   GuardedHttpServer(Vertx vertx, HttpServerOptions options, ConnectionGuard guard) {
     super((VertxInternal) vertx, options);
-    this.options = new HttpServerOptions(options);
+    // A body has as long as a keep-alive connection may stay idle: one idle timeout.
+    long bodyTimeoutMs =
+        Math.max(
+            guard.headerTimeoutMs(),
+            options.getIdleTimeoutUnit().toMillis(options.getIdleTimeout()));
+    this.http1 = new StrictHttp1(options, guard.headerTimeoutMs(), bodyTimeoutMs);
     this.guard = guard;
   }
 
@@ -76,7 +81,7 @@ final class GuardedHttpServer extends HttpServerImpl {
         return; // closed at once: over the cap with too many rejections already waiting
       }
       vertxSetup.accept(ch, ssl);
-      StrictHttp1.install(ch.pipeline(), options);
+      http1.install(ch.pipeline());
     };
   }
 }

@@ -1,149 +1,53 @@
 package io.pipool.agent.server;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpVersion;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.impl.Http1xOrH2CHandler;
-import io.vertx.core.http.impl.VertxHttpRequestDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
- * Strict HTTP/1.1 framing (RFC 9112): a request with both Content-Length and Transfer-Encoding, a
- * transfer coding other than a single {@code chunked}, a Content-Length that is not plain digits, a
- * missing or repeated Host on HTTP/1.1, or a control character in the request target is refused by
- * the decoder itself. Netty then discards the rest of the connection's bytes, so a request hidden
- * in the body is never decoded (and never proxied); Vert.x answers 400 and closes.
+ * Strict HTTP/1.1 on the traffic port (RFC 9112): puts an {@link Http1Gate} at the front of every
+ * accepted connection (right behind TLS), so that Vert.x's decoder only ever sees requests the gate
+ * has validated, one at a time. The limits come from the decoder options, so the gate is never
+ * laxer than the decoder behind it.
  */
 final class StrictHttp1 {
 
-  private static final String DECODER = "httpDecoder";
-  private static final byte[] H2_PREFACE =
-      Http1xOrH2CHandler.HTTP_2_PREFACE.getBytes(StandardCharsets.ISO_8859_1);
+  /** Chunk extension bytes allowed on one chunk line. */
+  static final int MAX_EXTENSION_BYTES_PER_CHUNK = 1024;
 
-  private StrictHttp1() {}
+  /** Chunk extension bytes allowed in one message (they also count against the body cap). */
+  static final int MAX_EXTENSION_BYTES_PER_MESSAGE = 4096;
 
-  /** A request refused by one of the rules above; the message names the rule. */
-  static final class Refused extends IllegalArgumentException {
-    Refused(String rule) {
-      super(rule);
-    }
-  }
-
-  /** Puts the strict decoder in place of Vert.x's, now or as soon as Vert.x creates it. */
-  static void install(ChannelPipeline p, HttpServerOptions options) {
-    if (p.get(DECODER) != null) {
-      p.replace(DECODER, DECODER, new Decoder(options));
-    } else if (p.get("ssl") != null) {
-      p.addAfter("ssl", "pipool-strict", new Swap(options));
-    } else if (p.get(Http1xOrH2CHandler.class) != null) {
-      p.addBefore(p.context(Http1xOrH2CHandler.class).name(), "pipool-strict", new Swap(options));
-    }
-  }
-
-  /** Vert.x's request decoder with the framing checks above. */
-  static final class Decoder extends VertxHttpRequestDecoder {
-
-    Decoder(HttpServerOptions options) {
-      super(options);
-    }
-
-    @Override
-    protected HttpMessage createMessage(String[] initialLine) {
-      String target = initialLine[1];
-      for (int i = 0; i < target.length(); i++) {
-        char c = target.charAt(i);
-        if (c <= 0x20 || c == 0x7f) {
-          throw new Refused("control character in the request target");
-        }
-      }
-      return super.createMessage(initialLine);
-    }
-
-    /** Called by Netty once per message, right after the headers are parsed. */
-    @Override
-    protected boolean isContentAlwaysEmpty(HttpMessage msg) {
-      var headers = msg.headers();
-      List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
-      boolean http11 = msg.protocolVersion().equals(HttpVersion.HTTP_1_1);
-      if (hosts.size() > 1 || (http11 && hosts.isEmpty())) {
-        throw new Refused("HTTP/1.1 needs exactly one Host header");
-      }
-      List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
-      if (!codings.isEmpty()) {
-        if (!http11 || codings.size() > 1 || !codings.get(0).trim().equalsIgnoreCase("chunked")) {
-          throw new Refused("only Transfer-Encoding: chunked is accepted");
-        }
-        if (headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-          throw new Refused("both Content-Length and Transfer-Encoding");
-        }
-      }
-      for (String length : headers.getAll(HttpHeaderNames.CONTENT_LENGTH)) {
-        if (length.isEmpty() || !length.chars().allMatch(c -> c >= '0' && c <= '9')) {
-          throw new Refused("Content-Length must be digits");
-        }
-      }
-      return super.isContentAlwaysEmpty(msg);
-    }
-  }
+  private final Http1Parser.Limits limits;
+  private final long headTimeoutMs;
+  private final long bodyTimeoutMs;
+  private final boolean sniff;
 
   /**
-   * Waits for the first plaintext bytes and swaps the decoder in before they reach it. Behind TLS
-   * Vert.x has built the HTTP/1.1 pipeline by then; with h2c the protocol is sniffed from the
-   * preface, so for HTTP/1.1 this first hands Vert.x one empty line (which RFC 9112 section 2.2
-   * lets a server skip before a request line) to make it build the pipeline, then swaps.
+   * Settings for connections of a server with {@code options}: a head must be complete within
+   * {@code headTimeoutMs} of its first byte, a body within {@code bodyTimeoutMs} of its first.
    */
-  static final class Swap extends ChannelInboundHandlerAdapter {
+  StrictHttp1(HttpServerOptions options, long headTimeoutMs, long bodyTimeoutMs) {
+    boolean h2c = options.isHttp2ClearTextEnabled() && !options.isSsl();
+    this.limits =
+        new Http1Parser.Limits(
+            options.getMaxInitialLineLength(),
+            options.getMaxHeaderSize(),
+            TrafficVerticle.MAX_BODY_BYTES,
+            MAX_EXTENSION_BYTES_PER_CHUNK,
+            MAX_EXTENSION_BYTES_PER_MESSAGE,
+            h2c);
+    this.headTimeoutMs = headTimeoutMs;
+    this.bodyTimeoutMs = bodyTimeoutMs;
+    this.sniff = h2c || options.isSsl() && options.isUseAlpn();
+  }
 
-    private final HttpServerOptions options;
-    private ByteBuf seen;
-
-    Swap(HttpServerOptions options) {
-      this.options = options;
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (!(msg instanceof ByteBuf buf)) {
-        ctx.fireChannelRead(msg);
-        return;
-      }
-      seen = seen == null ? buf : Unpooled.wrappedBuffer(seen, buf);
-      ChannelPipeline p = ctx.pipeline();
-      if (p.get(DECODER) == null && p.get(Http1xOrH2CHandler.class) != null) {
-        int n = Math.min(seen.readableBytes(), H2_PREFACE.length);
-        boolean preface = true;
-        for (int i = 0; i < n && preface; i++) {
-          preface = seen.getByte(seen.readerIndex() + i) == H2_PREFACE[i];
-        }
-        if (preface && n < H2_PREFACE.length) {
-          return; // not decided yet
-        }
-        if (!preface) {
-          ctx.fireChannelRead(Unpooled.wrappedBuffer(new byte[] {'\r', '\n'}));
-        }
-      }
-      if (p.get(DECODER) != null && !(p.get(DECODER) instanceof Decoder)) {
-        p.replace(DECODER, DECODER, new Decoder(options));
-      }
-      ByteBuf out = seen;
-      seen = null;
-      p.remove(this);
-      ctx.fireChannelRead(out);
-    }
-
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-      if (seen != null) {
-        seen.release();
-        seen = null;
-      }
+  /** Puts a new gate at the front of {@code p}, right behind TLS when there is TLS. */
+  void install(ChannelPipeline p) {
+    Http1Gate gate = new Http1Gate(limits, headTimeoutMs, bodyTimeoutMs, sniff);
+    if (p.get("ssl") != null) {
+      p.addAfter("ssl", Http1Gate.NAME, gate);
+    } else {
+      p.addFirst(Http1Gate.NAME, gate);
     }
   }
 }

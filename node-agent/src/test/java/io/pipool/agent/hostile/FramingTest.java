@@ -92,32 +92,14 @@ class FramingTest {
   void isAnsweredOnceAndTheConnectionClosed(String what, String raw, int status, Vertx vertx)
       throws Exception {
     NodeAgent agent = Hostile.start(vertx, dir, Map.of());
-    try (RawHttp http = new RawHttp(agent.trafficPort())) {
-      RawHttp.Response r = http.send(raw).read();
-      assertThat(r.status()).isEqualTo(status);
-      assertThat(r.header("connection")).isEqualTo("close");
-      assertThat(http.closedByServer()).as("no second response; closed").isTrue();
-    }
+    Hostile.answeredOnceThenClosed(agent.trafficPort(), raw, status);
     Hostile.stillServes(agent.trafficPort(), "/", 200);
   }
 
   @Test
   void aChunkedBodyPastOneMibGets413AndIsClosed(Vertx vertx) throws Exception {
     NodeAgent agent = Hostile.start(vertx, dir, Map.of());
-    String chunk = Integer.toHexString(64 << 10) + "\r\n" + "c".repeat(64 << 10) + "\r\n";
-    try (RawHttp http = new RawHttp(agent.trafficPort())) {
-      http.send("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
-      try {
-        for (int i = 0; i < 20; i++) {
-          http.send(chunk);
-        }
-      } catch (java.io.IOException closedWhileSending) {
-        // expected once the agent has answered and closed
-      }
-      RawHttp.Response r = http.read();
-      assertThat(r.status()).isEqualTo(413);
-      assertThat(http.closedByServer()).isTrue();
-    }
+    Hostile.chunkedPastTheCapGets413(agent.trafficPort(), "/");
     Hostile.stillServes(agent.trafficPort(), "/", 200);
   }
 

@@ -58,6 +58,48 @@ public final class Hostile {
     assertThat(fresh(port, path).status()).as("fresh GET %s", path).isEqualTo(status);
   }
 
+  /** The request every refusal test pipelines behind the refused one; it must never be answered. */
+  public static final String HIDDEN = "GET /hidden HTTP/1.1\r\nHost: x\r\n\r\n";
+
+  /**
+   * Sends {@code raw} then {@link #HIDDEN} on one connection and asserts a single answer with
+   * {@code status} and Connection: close, after which the agent closes without answering HIDDEN.
+   */
+  public static void answeredOnceThenClosed(int port, String raw, int status) {
+    try (RawHttp http = new RawHttp(port)) {
+      RawHttp.Response r = http.send(raw + HIDDEN).read();
+      assertThat(r.status()).isEqualTo(status);
+      assertThat(r.header("connection")).isEqualTo("close");
+      assertThat(http.closedByServer()).as("the request behind it is not answered").isTrue();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * POSTs a chunked body of 1.25 MiB (past the 1 MiB cap) to {@code target}, then {@link #HIDDEN},
+   * and asserts a 413 after which the connection is closed.
+   */
+  public static void chunkedPastTheCapGets413(int port, String target) {
+    String chunk = Integer.toHexString(64 << 10) + "\r\n" + "c".repeat(64 << 10) + "\r\n";
+    try (RawHttp http = new RawHttp(port)) {
+      http.send("POST " + target + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+      try {
+        for (int i = 0; i < 20; i++) {
+          http.send(chunk);
+        }
+        http.send("0\r\n\r\n" + HIDDEN);
+      } catch (IOException closedWhileSending) {
+        // expected once the agent has answered and closed
+      }
+      RawHttp.Response r = http.read();
+      assertThat(r.status()).isEqualTo(413);
+      assertThat(http.closedByServer()).isTrue();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Opens {@code n} connections that send nothing. */
   public static List<RawHttp> silent(int port, int n) {
     List<RawHttp> out = new ArrayList<>();

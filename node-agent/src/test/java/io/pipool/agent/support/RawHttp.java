@@ -84,20 +84,9 @@ public final class RawHttp implements AutoCloseable {
 
   /** Reads one response (Content-Length framed, or until close). */
   public Response read() throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    int matched = 0;
-    byte[] end = {'\r', '\n', '\r', '\n'};
-    while (matched < 4) {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("connection closed before a full response head: " + head);
-      }
-      head.write(b);
-      matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
-    }
-    String h = head.toString(StandardCharsets.ISO_8859_1);
-    int status = Integer.parseInt(h.substring(9, 12));
-    Response partial = new Response(status, h, "");
+    Response partial = readHead();
+    String h = partial.head();
+    int status = partial.status();
     String length = partial.header("content-length");
     byte[] body;
     if (length != null) {
@@ -110,6 +99,23 @@ public final class RawHttp implements AutoCloseable {
       body = in.readAllBytes();
     }
     return new Response(status, h, new String(body, StandardCharsets.ISO_8859_1));
+  }
+
+  /** Reads one response head only (for 1xx answers): its status line and fields. */
+  public Response readHead() throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int matched = 0;
+    byte[] end = {'\r', '\n', '\r', '\n'};
+    while (matched < 4) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("connection closed before a full response head: " + head);
+      }
+      head.write(b);
+      matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+    }
+    String h = head.toString(StandardCharsets.ISO_8859_1);
+    return new Response(Integer.parseInt(h.substring(9, 12)), h, "");
   }
 
   private byte[] readChunks() throws IOException {
