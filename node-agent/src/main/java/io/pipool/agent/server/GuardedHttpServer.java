@@ -77,6 +77,7 @@ final class GuardedHttpServer extends HttpServerImpl {
       }
       vertxSetup.accept(ch, ssl);
       StrictHttp1.install(ch.pipeline(), options);
+      Http2FrameGate.install(ch.pipeline()); // last, so that it sits in front of the h1 gate
     };
   }
 }

@@ -13,6 +13,12 @@ public final class RawH2 implements AutoCloseable {
   /** Frame types (RFC 9113 section 6). */
   public static final int HEADERS = 1;
 
+  /** DATA. */
+  public static final int DATA = 0;
+
+  /** CONTINUATION. */
+  public static final int CONTINUATION = 9;
+
   /** RST_STREAM. */
   public static final int RST_STREAM = 3;
 
@@ -81,6 +87,38 @@ public final class RawH2 implements AutoCloseable {
   /** A request's HEADERS: a GET that ends the stream, or a POST whose body never comes. */
   public static byte[] headers(int stream, boolean endStream) {
     return frame(HEADERS, 0x4 | (endStream ? 0x1 : 0), stream, requestBlock(!endStream));
+  }
+
+  /** A GET for {@code path} that ends the stream (literal :path, never indexed). */
+  public static byte[] get(int stream, String path) {
+    byte[] p = path.getBytes(StandardCharsets.ISO_8859_1);
+    byte[] authority = "localhost".getBytes(StandardCharsets.ISO_8859_1);
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.write(0x82); // :method GET
+    b.write(0x86); // :scheme http
+    b.write(0x04); // :path, literal value
+    b.write(p.length);
+    b.writeBytes(p);
+    b.write(0x01); // :authority, literal value
+    b.write(authority.length);
+    b.writeBytes(authority);
+    return frame(HEADERS, 0x4 | 0x1, stream, b.toByteArray());
+  }
+
+  /** A SETTINGS frame with one setting. */
+  public static byte[] settings(int id, int value) {
+    return frame(
+        SETTINGS,
+        0,
+        0,
+        new byte[] {
+          (byte) (id >>> 8),
+          (byte) id,
+          (byte) (value >>> 24),
+          (byte) (value >>> 16),
+          (byte) (value >>> 8),
+          (byte) value
+        });
   }
 
   /** RST_STREAM with CANCEL. */
