@@ -35,11 +35,15 @@ import java.util.Set;
  *       ENHANCE_YOUR_CALM.
  * </ul>
  *
- * <p>Memory per connection: at most {@link #MAX_PENDING} (200) responses owed, each holding what
- * Vert.x queued for it in Netty's flow controller (a response's head, plus its body up to one
- * Static-mode chunk of 8 KiB, or the Echo body), the bytes of one read held back (at most 64 KiB)
- * and the channel's outbound buffer up to its high-water mark (64 KiB) before reading stops: under
- * 2 MiB with the Echo default; see docs/security.md for the measured figure.
+ * <p>Memory per connection, bounded whatever the client reads: the bytes of at most two reads held
+ * back (Netty reads at most 64 KiB at a time: 128 KiB), the channel's outbound buffer up to its
+ * high-water mark (64 KiB) before reading stops, Netty's header block of at most 10 KiB (its limit
+ * is 1.25 times the {@link ControlFrameLimit#MAX_HEADER_LIST_BYTES} announced), and at most {@link
+ * #MAX_PENDING} (200) responses owed, about 4 KiB of stream state each (800 KiB) plus the body
+ * Vert.x queued for it: none copied in Echo mode (every response writes a slice of one shared
+ * buffer), and in Static mode at most {@link OpenFiles#PER_CONNECTION} (8) files in flight, each
+ * with at most one 64 KiB stream window plus one 8 KiB chunk queued (576 KiB). In all: at most 2
+ * MiB per HTTP/2 connection.
  *
  * <p>On a violation nothing more is forwarded: the gate writes its own GOAWAY with the last client
  * stream id it forwarded and closes the connection.

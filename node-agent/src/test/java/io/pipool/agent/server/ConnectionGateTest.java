@@ -20,6 +20,21 @@ class ConnectionGateTest {
   }
 
   @Test
+  void connectionsAndOpenFilesShareTheDescriptorBudget() {
+    ConnectionGate gate = new ConnectionGate(10, 1.0, 5);
+    for (int i = 0; i < 3; i++) {
+      assertThat(gate.tryAcquire()).isTrue();
+    }
+    assertThat(gate.tryOpenFile()).isTrue();
+    assertThat(gate.tryOpenFile()).isTrue();
+    assertThat(gate.tryOpenFile()).as("budget spent").isFalse();
+    assertThat(gate.tryAcquire()).as("no descriptor left for a connection").isFalse();
+    gate.fileClosed();
+    assertThat(gate.openFiles()).isEqualTo(1);
+    assertThat(gate.tryAcquire()).isTrue();
+  }
+
+  @Test
   void sheddingLowersTheCapAndRecoveryRestoresIt() {
     ConnectionGate gate = new ConnectionGate(100, 0.25);
     gate.shedding(true);

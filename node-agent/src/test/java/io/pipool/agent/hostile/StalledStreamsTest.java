@@ -1,0 +1,79 @@
+package io.pipool.agent.hostile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pipool.agent.NodeAgent;
+import io.pipool.agent.server.ConnectionGate;
+import io.pipool.agent.server.OpenFiles;
+import io.pipool.agent.support.Hostile;
+import io.pipool.agent.support.RawH2;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Static mode over h2c, every stream stalled by a zero flow-control window while the client keeps
+ * the connection busy with PINGs (so the idle timeout never ends it): each stalled stream is reset
+ * after the send timeout, its file closed, and no more than a few files are open at any time.
+ */
+@ExtendWith(VertxExtension.class)
+class StalledStreamsTest {
+
+  private static final int CANCEL = 0x8;
+  private static final int STREAMS = 20;
+
+  @TempDir Path dir;
+
+  @Test
+  void streamsStalledByAZeroWindowAreResetAndHoldFewFiles(Vertx vertx) throws Exception {
+    Path www = Files.createDirectories(dir.resolve("www"));
+    Files.write(www.resolve("big.bin"), new byte[1 << 20]);
+    Files.writeString(www.resolve("small.txt"), "small\n");
+    NodeAgent agent =
+        Hostile.start(
+            vertx,
+            dir,
+            Map.of(
+                "PIPOOL_SERVER_MODE", "Static",
+                "PIPOOL_SERVER_STATICDIR", www.toString(),
+                "PIPOOL_SERVER_IDLETIMEOUTSECONDS", "1"));
+    Set<Integer> reset = new HashSet<>();
+    int mostOpen = 0;
+    try (RawH2 h2 = new RawH2(agent.trafficPort(), Duration.ofMillis(300))) {
+      h2.send(RawH2.settings(0x4, 0)); // SETTINGS_INITIAL_WINDOW_SIZE 0
+      ByteArrayOutputStream gets = new ByteArrayOutputStream();
+      for (int i = 0; i < STREAMS; i++) {
+        gets.writeBytes(RawH2.get(1 + 2 * i, "/big.bin"));
+      }
+      h2.send(gets.toByteArray());
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (reset.size() < STREAMS && System.nanoTime() < deadline) {
+        h2.send(RawH2.frame(RawH2.PING, 0, 0, new byte[8])); // busy, so never idle
+        RawH2.Frame f;
+        while ((f = h2.next()) != null) {
+          if (f.type() == RawH2.RST_STREAM && f.errorCode() == CANCEL) {
+            reset.add(f.stream());
+          }
+        }
+        mostOpen = Math.max(mostOpen, openFiles(agent));
+      }
+    }
+    assertThat(reset).as("stalled streams reset with CANCEL").hasSize(STREAMS);
+    assertThat(mostOpen).as("files open at once").isBetween(1, OpenFiles.PER_CONNECTION);
+    Hostile.stillServes(agent.trafficPort(), "/small.txt", 200);
+    assertThat(openFiles(agent)).as("files open afterwards").isZero();
+  }
+
+  private static int openFiles(NodeAgent agent) {
+    return ((ConnectionGate) agent.state().gate()).openFiles();
+  }
+}
