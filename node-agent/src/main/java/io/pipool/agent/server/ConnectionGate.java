@@ -61,11 +61,14 @@ public final class ConnectionGate implements Admission {
     active.decrementAndGet();
   }
 
-  /** Takes a descriptor for a file to open; false when the budget is spent. */
+  /**
+   * Takes a descriptor for a file to open; false when the budget is spent, or when open files
+   * already hold their share of it (a quarter), so that files never crowd out connections.
+   */
   public boolean tryOpenFile() {
     while (true) {
       int now = files.get();
-      if (now + active.get() >= descriptors) {
+      if (now >= maxFiles() || now + active.get() >= descriptors) {
         return false;
       }
       if (files.compareAndSet(now, now + 1)) {
@@ -82,6 +85,11 @@ public final class ConnectionGate implements Admission {
   /** Files open now (counted by {@link #tryOpenFile}). */
   public int openFiles() {
     return files.get();
+  }
+
+  /** Files that may be open at once: a quarter of the descriptor budget. */
+  public int maxFiles() {
+    return descriptors == Integer.MAX_VALUE ? Integer.MAX_VALUE : Math.max(1, descriptors / 4);
   }
 
   /** Descriptors for connections and open files together. */

@@ -1,19 +1,26 @@
 package io.pipool.agent.hostile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.pipool.agent.NodeAgent;
 import io.pipool.agent.server.ConnectionGate;
+import io.pipool.agent.server.FdBudget;
 import io.pipool.agent.server.OpenFiles;
+import io.pipool.agent.support.Admin;
 import io.pipool.agent.support.Hostile;
 import io.pipool.agent.support.RawH2;
+import io.pipool.agent.support.RawHttp;
+import io.pipool.agent.support.TestAgents;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -70,7 +77,68 @@ class StalledStreamsTest {
     assertThat(reset).as("stalled streams reset with CANCEL").hasSize(STREAMS);
     assertThat(mostOpen).as("files open at once").isBetween(1, OpenFiles.PER_CONNECTION);
     Hostile.stillServes(agent.trafficPort(), "/small.txt", 200);
-    assertThat(openFiles(agent)).as("files open afterwards").isZero();
+    await("every file closed afterwards")
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> openFiles(agent) == 0);
+  }
+
+  /**
+   * Under a small descriptor budget (its quarter for files spent by two connections of stalled
+   * streams), a new request for a file is answered 503 with Retry-After, not left to fail an
+   * accept; the probes answer; once the stalled streams are reset, files are served again.
+   */
+  @Test
+  void aSpentFileBudgetAnswers503AndRecovers(Vertx vertx) throws Exception {
+    Path www = Files.createDirectories(dir.resolve("www"));
+    Files.write(www.resolve("big.bin"), new byte[1 << 20]);
+    Files.writeString(www.resolve("small.txt"), "small\n");
+    // About 40 descriptors past the agent's reserve (its open ones plus 32, plus the guards').
+    long soft =
+        FdBudget.openNow(Path.of("/proc/self/fd")) + 32 + NodeAgent.RESERVED_FOR_GUARDS + 40;
+    TestAgents.write(
+        dir.resolve("limits"),
+        "Max open files            "
+            + soft
+            + "                 "
+            + soft
+            + "                 files\n");
+    NodeAgent agent =
+        Hostile.start(
+            vertx,
+            dir,
+            Map.of(
+                "PIPOOL_SERVER_MODE", "Static",
+                "PIPOOL_SERVER_STATICDIR", www.toString(),
+                "PIPOOL_SERVER_IDLETIMEOUTSECONDS", "2"));
+    ConnectionGate gate = (ConnectionGate) agent.state().gate();
+    assertThat(gate.maxFiles()).isLessThan(2 * OpenFiles.PER_CONNECTION);
+    List<RawH2> stalled = new ArrayList<>();
+    try {
+      for (int c = 0; c < 2; c++) {
+        RawH2 h2 = new RawH2(agent.trafficPort(), Duration.ofSeconds(5));
+        stalled.add(h2);
+        h2.send(RawH2.settings(0x4, 0));
+        ByteArrayOutputStream gets = new ByteArrayOutputStream();
+        for (int i = 0; i < 20; i++) {
+          gets.writeBytes(RawH2.get(1 + 2 * i, "/big.bin"));
+        }
+        h2.send(gets.toByteArray());
+      }
+      await("the file budget spent")
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> gate.openFiles() == gate.maxFiles());
+      RawHttp.Response refused = Hostile.fresh(agent.trafficPort(), "/small.txt");
+      assertThat(refused.status()).isEqualTo(503);
+      assertThat(refused.header("Retry-After")).isNotNull();
+      assertThat(Admin.get(agent, "/healthz").status()).as("/healthz").isEqualTo(200);
+    } finally {
+      for (RawH2 h2 : stalled) {
+        h2.close();
+      }
+    }
+    await("files served again")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> Hostile.fresh(agent.trafficPort(), "/small.txt").status() == 200);
   }
 
   private static int openFiles(NodeAgent agent) {
