@@ -62,6 +62,9 @@ final class Http2FrameGate extends ChannelDuplexHandler {
   /** Responses owed on one connection before the gate stops reading it. */
   static final int MAX_PENDING = 2 * (int) ControlFrameLimit.MAX_STREAMS;
 
+  /** Bytes read and held back while the gate waits for the agent to catch up; past it, GOAWAY. */
+  static final int MAX_HELD_BYTES = 256 * 1024;
+
   /** Streams the client may leave open (not ended by it, not reset) before a GOAWAY. */
   static final int MAX_CLIENT_OPEN = 4 * (int) ControlFrameLimit.MAX_STREAMS;
 
@@ -200,6 +203,10 @@ final class Http2FrameGate extends ChannelDuplexHandler {
       CompositeByteBuf both = ctx.alloc().compositeBuffer();
       both.addComponents(true, s.held, buf);
       s.held = both;
+      if (both.readableBytes() > MAX_HELD_BYTES) {
+        refuse(ENHANCE_YOUR_CALM); // something asked for reads while the gate held them back
+        return;
+      }
     }
     drain();
   }
@@ -430,6 +437,7 @@ final class Http2FrameGate extends ChannelDuplexHandler {
         case SNIFF, HTTP1 -> {
           if (startsWith(buf, UPGRADED) && contains(buf, "h2c")) {
             s.mode = Mode.UPGRADING;
+            s.lastClientStream = 1; // the upgraded request is stream 1 (RFC 7540 section 3.2)
             s.prefaceMatched = 0;
             s.upgradeHeadEnd = 0;
             outbound(buf, buf.readerIndex() + UPGRADED.length);

@@ -167,12 +167,7 @@ class DescriptorPressureTest {
       for (int c = 0; c < 4; c++) {
         RawH2 h2 = new RawH2(traffic, Duration.ofSeconds(5));
         stalled.add(h2);
-        h2.send(RawH2.settings(0x4, 0)); // SETTINGS_INITIAL_WINDOW_SIZE 0: no DATA may flow
-        java.io.ByteArrayOutputStream gets = new java.io.ByteArrayOutputStream();
-        for (int i = 0; i < 100; i++) {
-          gets.writeBytes(RawH2.get(1 + 2 * i, "/big.bin"));
-        }
-        h2.send(gets.toByteArray());
+        h2.stalledGets("/big.bin", 100);
       }
       Thread.sleep(2_000); // the agent takes the requests in and opens what it opens
       assertThat(Hostile.fresh(traffic, "/small.txt").status()).isEqualTo(200);

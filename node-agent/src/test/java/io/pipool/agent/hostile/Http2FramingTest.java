@@ -55,22 +55,34 @@ class Http2FramingTest {
   @Test
   void endlessEmptyContinuationFramesGetGoawayAndClose() throws Exception {
     try (RawH2 h2 = connect()) {
-      ByteArrayOutputStream flood = new ByteArrayOutputStream();
-      // A GET whose header block never ends: END_STREAM without END_HEADERS.
-      flood.writeBytes(RawH2.frame(RawH2.HEADERS, 0x1, 1, new byte[] {(byte) 0x82}));
-      byte[] empty = RawH2.frame(RawH2.CONTINUATION, 0, 1, new byte[0]);
-      for (int i = 0; i < 300_000; i++) {
-        flood.writeBytes(empty);
-      }
-      Thread sender = new Thread(() -> sendAnyway(h2, flood.toByteArray()));
-      sender.start();
-      RawH2.Frame goaway = h2.until(RawH2.GOAWAY);
-      assertThat(goaway).as("GOAWAY").isNotNull();
-      assertThat(goaway.errorCode()).isEqualTo(ENHANCE_YOUR_CALM);
-      assertThat(h2.closedByServer()).isTrue();
-      sender.join(5_000);
+      continuationFlood(h2);
     }
     Hostile.stillServes(agent.trafficPort(), "/", 200);
+  }
+
+  @Test
+  void theSameHoldsAfterAnH2cUpgrade() throws Exception {
+    try (RawH2 h2 = RawH2.upgraded(agent.trafficPort(), Duration.ofSeconds(5))) {
+      continuationFlood(h2);
+    }
+    Hostile.stillServes(agent.trafficPort(), "/", 200);
+  }
+
+  private static void continuationFlood(RawH2 h2) throws Exception {
+    ByteArrayOutputStream flood = new ByteArrayOutputStream();
+    // A GET whose header block never ends: END_STREAM without END_HEADERS.
+    flood.writeBytes(RawH2.frame(RawH2.HEADERS, 0x1, 3, new byte[] {(byte) 0x82}));
+    byte[] empty = RawH2.frame(RawH2.CONTINUATION, 0, 3, new byte[0]);
+    for (int i = 0; i < 300_000; i++) {
+      flood.writeBytes(empty);
+    }
+    Thread sender = new Thread(() -> sendAnyway(h2, flood.toByteArray()));
+    sender.start();
+    RawH2.Frame goaway = h2.until(RawH2.GOAWAY);
+    assertThat(goaway).as("GOAWAY").isNotNull();
+    assertThat(goaway.errorCode()).isEqualTo(ENHANCE_YOUR_CALM);
+    assertThat(h2.closedByServer()).isTrue();
+    sender.join(5_000);
   }
 
   @Test

@@ -14,7 +14,7 @@ import io.pipool.agent.support.RawHttp;
 import io.pipool.agent.support.TestAgents;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
-import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,9 +42,7 @@ class StalledStreamsTest {
 
   @Test
   void streamsStalledByAZeroWindowAreResetAndHoldFewFiles(Vertx vertx) throws Exception {
-    Path www = Files.createDirectories(dir.resolve("www"));
-    Files.write(www.resolve("big.bin"), new byte[1 << 20]);
-    Files.writeString(www.resolve("small.txt"), "small\n");
+    Path www = www();
     NodeAgent agent =
         Hostile.start(
             vertx,
@@ -56,12 +54,7 @@ class StalledStreamsTest {
     Set<Integer> reset = new HashSet<>();
     int mostOpen = 0;
     try (RawH2 h2 = new RawH2(agent.trafficPort(), Duration.ofMillis(300))) {
-      h2.send(RawH2.settings(0x4, 0)); // SETTINGS_INITIAL_WINDOW_SIZE 0
-      ByteArrayOutputStream gets = new ByteArrayOutputStream();
-      for (int i = 0; i < STREAMS; i++) {
-        gets.writeBytes(RawH2.get(1 + 2 * i, "/big.bin"));
-      }
-      h2.send(gets.toByteArray());
+      h2.stalledGets("/big.bin", STREAMS);
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (reset.size() < STREAMS && System.nanoTime() < deadline) {
         h2.send(RawH2.frame(RawH2.PING, 0, 0, new byte[8])); // busy, so never idle
@@ -89,9 +82,7 @@ class StalledStreamsTest {
    */
   @Test
   void aSpentFileBudgetAnswers503AndRecovers(Vertx vertx) throws Exception {
-    Path www = Files.createDirectories(dir.resolve("www"));
-    Files.write(www.resolve("big.bin"), new byte[1 << 20]);
-    Files.writeString(www.resolve("small.txt"), "small\n");
+    Path www = www();
     // About 40 descriptors past the agent's reserve (its open ones plus 32, plus the guards').
     long soft =
         FdBudget.openNow(Path.of("/proc/self/fd")) + 32 + NodeAgent.RESERVED_FOR_GUARDS + 40;
@@ -117,12 +108,7 @@ class StalledStreamsTest {
       for (int c = 0; c < 2; c++) {
         RawH2 h2 = new RawH2(agent.trafficPort(), Duration.ofSeconds(5));
         stalled.add(h2);
-        h2.send(RawH2.settings(0x4, 0));
-        ByteArrayOutputStream gets = new ByteArrayOutputStream();
-        for (int i = 0; i < 20; i++) {
-          gets.writeBytes(RawH2.get(1 + 2 * i, "/big.bin"));
-        }
-        h2.send(gets.toByteArray());
+        h2.stalledGets("/big.bin", 20);
       }
       await("the file budget spent")
           .atMost(Duration.ofSeconds(5))
@@ -139,6 +125,14 @@ class StalledStreamsTest {
     await("files served again")
         .atMost(Duration.ofSeconds(10))
         .until(() -> Hostile.fresh(agent.trafficPort(), "/small.txt").status() == 200);
+  }
+
+  /** A folder with a file of 1 MiB, big.bin, and a small one, small.txt. */
+  private Path www() throws IOException {
+    Path www = Files.createDirectories(dir.resolve("www"));
+    Files.write(www.resolve("big.bin"), new byte[1 << 20]);
+    Files.writeString(www.resolve("small.txt"), "small\n");
+    return www;
   }
 
   private static int openFiles(NodeAgent agent) {

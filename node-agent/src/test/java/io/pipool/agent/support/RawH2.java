@@ -62,10 +62,31 @@ public final class RawH2 implements AutoCloseable {
 
   /** Connects and sends the client preface (magic and an empty SETTINGS). */
   public RawH2(int port, Duration readTimeout) throws IOException {
+    this(port, readTimeout, false);
+  }
+
+  private RawH2(int port, Duration readTimeout, boolean upgrade) throws IOException {
     socket = new RawHttp(port, readTimeout);
     in = new DataInputStream(socket.in());
+    if (upgrade) {
+      socket.send(
+          "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+              + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABk\r\n\r\n");
+      StringBuilder head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        head.append((char) in.readUnsignedByte());
+      }
+      if (!head.toString().startsWith("HTTP/1.1 101")) {
+        throw new IOException("no upgrade: " + head);
+      }
+    }
     socket.send("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
     send(frame(SETTINGS, 0, 0, new byte[0]));
+  }
+
+  /** Connects over HTTP/1.1, upgrades to h2c (the request is stream 1), sends the preface. */
+  public static RawH2 upgraded(int port, Duration readTimeout) throws IOException {
+    return new RawH2(port, readTimeout, true);
   }
 
   /** One frame's bytes. */
@@ -119,6 +140,19 @@ public final class RawH2 implements AutoCloseable {
           (byte) (value >>> 8),
           (byte) value
         });
+  }
+
+  /**
+   * Shuts every stream's flow-control window (SETTINGS_INITIAL_WINDOW_SIZE 0), then asks for {@code
+   * path} on {@code streams} streams: no byte of any response may flow.
+   */
+  public void stalledGets(String path, int streams) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.writeBytes(settings(0x4, 0));
+    for (int i = 0; i < streams; i++) {
+      b.writeBytes(get(1 + 2 * i, path));
+    }
+    send(b.toByteArray());
   }
 
   /** RST_STREAM with CANCEL. */
