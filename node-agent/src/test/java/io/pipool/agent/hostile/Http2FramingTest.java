@@ -168,9 +168,10 @@ class Http2FramingTest {
       }
       Thread.sleep(3_000); // what the agent takes in meanwhile is what would grow its heap
       long during = usedHeapAfterGc();
+      // The gate's documented bound is 2 MiB per connection; without it, 21 MiB in these 3 s.
       assertThat(during - before)
           .as("heap grown by four connections that read nothing (bytes)")
-          .isLessThan(24L << 20);
+          .isLessThan(4 * (2L << 20));
       Hostile.stillServes(agent.trafficPort(), "/", 200);
     } finally {
       for (RawH2 h2 : clients) {
