@@ -155,9 +155,12 @@ class Http2FramingTest {
       for (int c = 0; c < 4; c++) {
         RawH2 h2 = connect();
         clients.add(h2);
-        // Never acknowledges the agent's SETTINGS, never reads, never opens the window: 40 000
-        // GETs, each answered with 1 KiB the client will not take.
+        // Never acknowledges the agent's SETTINGS, never reads, never opens the window (half of
+        // them shut it at once): 40 000 GETs, each answered with 1 KiB the client will not take.
         ByteArrayOutputStream gets = new ByteArrayOutputStream();
+        if (c % 2 == 1) {
+          gets.writeBytes(RawH2.settings(0x4, 0)); // SETTINGS_INITIAL_WINDOW_SIZE 0
+        }
         for (int stream = 1; stream < 80_000; stream += 2) {
           gets.writeBytes(RawH2.headers(stream, true));
         }
