@@ -3,9 +3,12 @@ package io.pipool.agent.hostile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pipool.agent.NodeAgent;
+import io.pipool.agent.support.Await;
 import io.pipool.agent.support.Hostile;
 import io.pipool.agent.support.RawH2;
+import io.pipool.agent.support.TestAgents;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.junit5.VertxExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -66,6 +69,31 @@ class Http2FramingTest {
       continuationFlood(h2);
     }
     Hostile.stillServes(agent.trafficPort(), "/", 200);
+  }
+
+  @Test
+  void theSameHoldsOverTls() throws Exception {
+    SelfSignedCertificate cert = SelfSignedCertificate.create("localhost");
+    // A Vert.x of its own: agents on port 0 in one Vert.x share one listener (the plain one here).
+    Vertx own = Vertx.vertx();
+    try {
+      NodeAgent tls =
+          Await.result(
+              TestAgents.start(
+                  own,
+                  TestAgents.settings(
+                      dir,
+                      Map.of(
+                          "PIPOOL_SERVER_TLSCERTFILE", cert.certificatePath(),
+                          "PIPOOL_SERVER_TLSKEYFILE", cert.privateKeyPath()))));
+      try (RawH2 h2 = RawH2.tls(tls.trafficPort(), Duration.ofSeconds(5))) {
+        h2.send(RawH2.headers(1, true));
+        assertThat(h2.until(RawH2.DATA)).as("answered over TLS").isNotNull();
+        continuationFlood(h2);
+      }
+    } finally {
+      Await.result(own.close());
+    }
   }
 
   private static void continuationFlood(RawH2 h2) throws Exception {

@@ -66,7 +66,11 @@ public final class RawH2 implements AutoCloseable {
   }
 
   private RawH2(int port, Duration readTimeout, boolean upgrade) throws IOException {
-    socket = new RawHttp(port, readTimeout);
+    this(new RawHttp(port, readTimeout), upgrade);
+  }
+
+  private RawH2(RawHttp connected, boolean upgrade) throws IOException {
+    socket = connected;
     in = new DataInputStream(socket.in());
     if (upgrade) {
       socket.send(
@@ -82,6 +86,11 @@ public final class RawH2 implements AutoCloseable {
     }
     socket.send("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
     send(frame(SETTINGS, 0, 0, new byte[0]));
+  }
+
+  /** Connects over TLS, negotiating h2 by ALPN, and sends the preface. */
+  public static RawH2 tls(int port, Duration readTimeout) throws IOException {
+    return new RawH2(RawHttp.tls(port, readTimeout, "h2"), false);
   }
 
   /** Connects over HTTP/1.1, upgrades to h2c (the request is stream 1), sends the preface. */
