@@ -3,13 +3,16 @@ package io.pipool.agent.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * RFC 9113 framing rules and backpressure that Netty's HTTP/2 codec lacks, enforced on the bytes of
@@ -46,7 +49,7 @@ import java.util.Set;
  * MiB per HTTP/2 connection.
  *
  * <p>On a violation nothing more is forwarded: the gate writes its own GOAWAY with the last client
- * stream id it forwarded and closes the connection.
+ * stream id it forwarded and closes the connection after a short lingering read.
  */
 final class Http2FrameGate extends ChannelDuplexHandler {
 
@@ -67,6 +70,9 @@ final class Http2FrameGate extends ChannelDuplexHandler {
 
   /** Streams the client may leave open (not ended by it, not reset) before a GOAWAY. */
   static final int MAX_CLIENT_OPEN = 4 * (int) ControlFrameLimit.MAX_STREAMS;
+
+  /** How long a refused connection is still read, its bytes discarded, before it is closed. */
+  static final long LINGER_MS = 2_000;
 
   /** HTTP/2 error codes (RFC 9113 section 7). */
   static final int PROTOCOL_ERROR = 0x1;
@@ -420,12 +426,29 @@ final class Http2FrameGate extends ChannelDuplexHandler {
   private void refuse(int error) {
     s.mode = Mode.CLOSED;
     releaseHeld();
-    ctx.channel().config().setAutoRead(false);
     ByteBuf goaway = Unpooled.buffer(17);
     goaway.writeMedium(8).writeByte(GOAWAY).writeByte(0).writeInt(0);
     goaway.writeInt(s.lastClientStream & 0x7fffffff).writeInt(error);
-    // Closed from here, so Netty's codec behind does not add a GOAWAY of its own first.
-    ctx.writeAndFlush(goaway).addListener(f -> ctx.close());
+    ctx.writeAndFlush(goaway).addListener(f -> linger());
+  }
+
+  /**
+   * Closes after a lingering read, as nginx does: closing with the client's bytes unread would send
+   * a TCP reset that can destroy the GOAWAY before the client reads it. So the output is shut
+   * (plain TCP), and what still comes is read and discarded until the client closes or {@link
+   * #LINGER_MS} have passed. Closed from this handler, so that Netty's codec behind it does not
+   * send a GOAWAY of its own.
+   */
+  private void linger() {
+    Channel ch = ctx.channel();
+    if (!ch.isOpen()) {
+      return;
+    }
+    ctx.executor().schedule(() -> ctx.close(), LINGER_MS, TimeUnit.MILLISECONDS);
+    if (ch instanceof SocketChannel tcp && ctx.pipeline().get("ssl") == null) {
+      tcp.shutdownOutput();
+    }
+    ch.config().setAutoRead(true); // channelRead discards everything from now on
   }
 
   // ---- outbound ----
