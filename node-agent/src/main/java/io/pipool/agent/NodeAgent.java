@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,9 +82,12 @@ public final class NodeAgent {
     return vertx
         .executeBlocking(() -> preflight(config), false)
         .compose(
-            max -> {
+            budget -> {
               ConnectionGate gate =
-                  new ConnectionGate(max, config.thermal().shedConnectionFraction());
+                  new ConnectionGate(
+                      budget.maxConnections(),
+                      config.thermal().shedConnectionFraction(),
+                      budget.descriptors());
               boolean watch =
                   clientOrNull != null
                       && config.serving().watchPod()
@@ -133,8 +137,11 @@ public final class NodeAgent {
             });
   }
 
-  /** Checks files and the open-file limit; returns the connection cap to use. */
-  private static int preflight(AgentConfig s) {
+  /** The connection cap, and the descriptors connections and open files share. */
+  private record Budget(int maxConnections, int descriptors) {}
+
+  /** Checks files and the open-file limit; returns the connection cap and descriptor budget. */
+  private static Budget preflight(AgentConfig s) {
     AgentConfig.Server srv = s.server();
     if (srv.mode() == ServerSpec.Mode.Static && !Files.isDirectory(srv.staticDir())) {
       throw new IllegalStateException(
@@ -154,12 +161,12 @@ public final class NodeAgent {
             + (srv.mode() == ServerSpec.Mode.Proxy
                 ? srv.eventLoopCount() * TrafficVerticle.PROXY_POOL_SIZE
                 : 0);
-    FdBudget.Result r =
-        FdBudget.cap(srv.maxConnections(), FdBudget.readSoftLimit(s.limitsFile()), reserve);
+    OptionalLong softLimit = FdBudget.readSoftLimit(s.limitsFile());
+    FdBudget.Result r = FdBudget.cap(srv.maxConnections(), softLimit, reserve);
     if (r.warning() != null) {
       LOG.warn(r.warning());
     }
-    return r.maxConnections();
+    return new Budget(r.maxConnections(), FdBudget.descriptors(softLimit, reserve));
   }
 
   private static String refusal(AgentState state) {

@@ -184,6 +184,11 @@ public final class ConnectionGuard {
     return headerTimeoutMs;
   }
 
+  /** The gate this guard counts against (Static mode counts its open files there too). */
+  ConnectionGate gate() {
+    return gate;
+  }
+
   /** Connections accepted that have not yet completed a first request head. */
   public int awaitingHead() {
     return awaitingHead.get();

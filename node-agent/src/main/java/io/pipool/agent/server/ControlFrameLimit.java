@@ -23,6 +23,12 @@ final class ControlFrameLimit {
   /** Concurrent streams per connection, announced in the agent's SETTINGS. */
   static final long MAX_STREAMS = 100;
 
+  /**
+   * Largest header list a request may carry, announced in the agent's SETTINGS (as nginx's 8 KiB
+   * large_client_header_buffers); Netty answers 431 past it and GOAWAY past 1.25 times it.
+   */
+  static final long MAX_HEADER_LIST_BYTES = 8192;
+
   /** HTTP/2 error code ENHANCE_YOUR_CALM (RFC 9113 section 7). */
   static final long ENHANCE_YOUR_CALM = 0xb;
 

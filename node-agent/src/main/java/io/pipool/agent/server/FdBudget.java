@@ -48,6 +48,17 @@ public final class FdBudget {
     }
   }
 
+  /**
+   * Descriptors that connections and open files may take together: the soft limit less {@code
+   * reserve}, at least one; Integer.MAX_VALUE when the limit is unknown or unlimited.
+   */
+  public static int descriptors(OptionalLong softLimit, int reserve) {
+    if (softLimit.isEmpty()) {
+      return Integer.MAX_VALUE;
+    }
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(1, softLimit.getAsLong() - reserve));
+  }
+
   /** Caps {@code wanted} so that it plus {@code reserve} descriptors fit under the limit. */
   public static Result cap(int wanted, OptionalLong softLimit, int reserve) {
     if (softLimit.isEmpty()) {

@@ -82,6 +82,7 @@ final class GuardedHttpServer extends HttpServerImpl {
       }
       vertxSetup.accept(ch, ssl);
       http1.install(ch.pipeline());
+      Http2FrameGate.install(ch.pipeline()); // last, so that it sits in front of the h1 gate
     };
   }
 }

@@ -20,7 +20,8 @@ import java.time.format.DateTimeParseException;
 /**
  * Static mode: files from a folder (such as a mounted ConfigMap) with content types, ETag and
  * Last-Modified validators answered with 304, and HEAD. File metadata is read off the event loop
- * through Vert.x's file system.
+ * through Vert.x's file system; the files it holds open while sending count against the descriptor
+ * budget ({@link OpenFiles}).
  */
 final class StaticHandler implements Handler<HttpServerRequest> {
 
@@ -28,9 +29,12 @@ final class StaticHandler implements Handler<HttpServerRequest> {
   private final Path root;
   private final Path realRoot;
   private final boolean compression;
+  private final OpenFiles files;
 
-  StaticHandler(Vertx vertx, Path root, boolean compression) {
+  /** Files under {@code root}; the files it sends are counted by {@code files}. */
+  StaticHandler(Vertx vertx, Path root, boolean compression, OpenFiles files) {
     this.vertx = vertx;
+    this.files = files;
     this.root = root.toAbsolutePath().normalize();
     this.realRoot = realOrSelf(this.root);
     this.compression = compression;
@@ -102,7 +106,7 @@ final class StaticHandler implements Handler<HttpServerRequest> {
     if (req.method() == HttpMethod.HEAD) {
       resp.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(props.size())).end();
     } else {
-      resp.sendFile(file.toString());
+      files.send(req, () -> resp.sendFile(file.toString()));
     }
   }
 

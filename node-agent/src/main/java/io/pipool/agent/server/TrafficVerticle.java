@@ -59,7 +59,12 @@ public final class TrafficVerticle extends AbstractVerticle {
     mode =
         switch (cfg.mode()) {
           case Echo -> new EchoHandler(cfg.echoBodyBytes(), cfg.compression());
-          case Static -> new StaticHandler(vertx, cfg.staticDir(), cfg.compression());
+          case Static ->
+              new StaticHandler(
+                  vertx,
+                  cfg.staticDir(),
+                  cfg.compression(),
+                  new OpenFiles(vertx, guard.gate(), cfg.idleTimeoutSeconds() * 1000L));
           case Proxy ->
               new ProxyHandler(
                   vertx,
@@ -158,7 +163,9 @@ public final class TrafficVerticle extends AbstractVerticle {
             .setPerFrameWebSocketCompressionSupported(false)
             .setPerMessageWebSocketCompressionSupported(false)
             .setInitialSettings(
-                new Http2Settings().setMaxConcurrentStreams(ControlFrameLimit.MAX_STREAMS))
+                new Http2Settings()
+                    .setMaxConcurrentStreams(ControlFrameLimit.MAX_STREAMS)
+                    .setMaxHeaderListSize(ControlFrameLimit.MAX_HEADER_LIST_BYTES))
             .setHttp2RstFloodMaxRstFramePerWindow(ControlFrameLimit.MAX_RESETS)
             .setHttp2RstFloodWindowDuration(ControlFrameLimit.WINDOW_SECONDS)
             .setHttp2RstFloodWindowDurationTimeUnit(TimeUnit.SECONDS);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pipool.agent.NodeAgent;
 import io.pipool.agent.cli.Main;
 import io.pipool.agent.support.Hostile;
+import io.pipool.agent.support.RawH2;
 import io.pipool.agent.support.RawHttp;
 import io.pipool.agent.support.TestAgents;
 import io.pipool.api.agent.AgentStatus;
@@ -52,14 +53,12 @@ class DescriptorPressureTest {
     }
   }
 
-  @Test
-  void silentAndDrippingSocketsBeyondTheLimitLeaveTheAdminPortAndTrafficAnswering()
-      throws Exception {
+  /** Starts {@code serve} under the small open-file limit; returns its traffic and admin ports. */
+  private int[] launch(String configYaml, Map<String, String> extraEnv) throws Exception {
     int traffic = freePort();
     int admin = freePort();
-    Path log = dir.resolve("agent.log");
     Path config = dir.resolve("agent.yaml");
-    TestAgents.write(config, "server:\n  mode: Echo\n");
+    TestAgents.write(config, configYaml);
     ProcessBuilder pb =
         new ProcessBuilder(
             "prlimit",
@@ -96,8 +95,23 @@ class DescriptorPressureTest {
                 dir.resolve("state.json").toString(),
                 "PIPOOL_THERMAL_SYSFSROOT",
                 dir.resolve("sys").toString()));
-    agent = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    pb.environment().putAll(extraEnv);
+    agent = pb.redirectErrorStream(true).redirectOutput(log().toFile()).start();
     await("agent up").atMost(Duration.ofSeconds(30)).until(() -> answers(admin, "/healthz"));
+    return new int[] {traffic, admin};
+  }
+
+  private Path log() {
+    return dir.resolve("agent.log");
+  }
+
+  @Test
+  void silentAndDrippingSocketsBeyondTheLimitLeaveTheAdminPortAndTrafficAnswering()
+      throws Exception {
+    int[] ports = launch("server:\n  mode: Echo\n", Map.of());
+    int traffic = ports[0];
+    int admin = ports[1];
+    Path log = log();
     AgentStatus before = status(admin);
     long cap = before.connections().limit();
     assertThat(cap).isBetween(1L, OPEN_FILES - 64L - NodeAgent.RESERVED_FOR_GUARDS);
@@ -129,6 +143,44 @@ class DescriptorPressureTest {
         // one plain line per event: time, level, logger, message
         .containsPattern(
             "(?m)^\\d{4}-\\d\\d-\\d\\dT[0-9:.]+\\S* INFO Main - serving Echo on 127.0.0.1:");
+  }
+
+  /**
+   * Static mode over h2 with every stream stalled by a zero flow-control window: each would hold an
+   * open file. Four such connections of 100 streams used to exhaust the 400 descriptors, and accept
+   * failed with EMFILE for everyone. Open files now count against the descriptor budget, at most a
+   * few per connection: a new client is served, the probes answer.
+   */
+  @Test
+  void stalledStaticStreamsOverH2DoNotExhaustDescriptors() throws Exception {
+    Path www = Files.createDirectories(dir.resolve("www"));
+    Files.write(www.resolve("big.bin"), new byte[1 << 20]);
+    Files.writeString(www.resolve("small.txt"), "small\n");
+    int[] ports =
+        launch(
+            "server:\n  mode: Static\n  staticDir: " + www + "\n",
+            Map.of("PIPOOL_SERVER_IDLETIMEOUTSECONDS", "30"));
+    int traffic = ports[0];
+    int admin = ports[1];
+    List<RawH2> stalled = new ArrayList<>();
+    try {
+      for (int c = 0; c < 4; c++) {
+        RawH2 h2 = new RawH2(traffic, Duration.ofSeconds(5));
+        stalled.add(h2);
+        h2.stalledGets("/big.bin", 100);
+      }
+      Thread.sleep(2_000); // the agent takes the requests in and opens what it opens
+      assertThat(Hostile.fresh(traffic, "/small.txt").status()).isEqualTo(200);
+      assertThat(answers(admin, "/healthz")).as("/healthz").isTrue();
+      try (RawHttp probe = new RawHttp(admin, Hostile.FRESH)) {
+        assertThat(probe.get("/readyz/pod").read().status()).isEqualTo(200);
+      }
+    } finally {
+      for (RawH2 h2 : stalled) {
+        h2.close();
+      }
+    }
+    assertThat(Files.readString(log())).doesNotContain("Too many open files");
   }
 
   private static boolean answers(int port, String path) {

@@ -49,7 +49,11 @@ class Http2AbuseTest {
   void aControlFrameFloodGetsGoawayEnhanceYourCalmAndIsClosed(String type, byte[] frame)
       throws Exception {
     try (RawH2 h2 = connect()) {
-      h2.repeat(frame, 20_000);
+      try {
+        h2.repeat(frame, 20_000);
+      } catch (java.io.IOException closedWhileSending) {
+        // the agent may close before the flood is written
+      }
       RawH2.Frame goaway = h2.until(RawH2.GOAWAY);
       assertThat(goaway).as("GOAWAY").isNotNull();
       assertThat(goaway.errorCode()).isEqualTo(ENHANCE_YOUR_CALM);

@@ -48,6 +48,13 @@ class FdBudgetTest {
   }
 
   @Test
+  void descriptorsAreTheLimitLessTheReserve() {
+    assertThat(FdBudget.descriptors(OptionalLong.of(400), 96)).isEqualTo(304);
+    assertThat(FdBudget.descriptors(OptionalLong.of(50), 96)).isEqualTo(1);
+    assertThat(FdBudget.descriptors(OptionalLong.empty(), 96)).isEqualTo(Integer.MAX_VALUE);
+  }
+
+  @Test
   void unknownLimitKeepsTheWish() {
     assertThat(FdBudget.cap(4000, OptionalLong.empty(), 64).maxConnections()).isEqualTo(4000);
   }

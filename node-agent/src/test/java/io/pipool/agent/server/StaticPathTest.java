@@ -8,7 +8,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class StaticPathTest {
 
-  private final StaticHandler handler = new StaticHandler(null, Path.of("/srv/static"), true);
+  private final StaticHandler handler = new StaticHandler(null, Path.of("/srv/static"), true, null);
 
   @ParameterizedTest
   @CsvSource(

@@ -16,6 +16,9 @@ public final class RawH2 implements AutoCloseable {
   /** HEADERS. */
   public static final int HEADERS = 1;
 
+  /** CONTINUATION. */
+  public static final int CONTINUATION = 9;
+
   /** RST_STREAM. */
   public static final int RST_STREAM = 3;
 
@@ -61,10 +64,40 @@ public final class RawH2 implements AutoCloseable {
 
   /** Connects and sends the client preface (magic and an empty SETTINGS). */
   public RawH2(int port, Duration readTimeout) throws IOException {
-    socket = new RawHttp(port, readTimeout);
+    this(port, readTimeout, false);
+  }
+
+  private RawH2(int port, Duration readTimeout, boolean upgrade) throws IOException {
+    this(new RawHttp(port, readTimeout), upgrade);
+  }
+
+  private RawH2(RawHttp connected, boolean upgrade) throws IOException {
+    socket = connected;
     in = new DataInputStream(socket.in());
+    if (upgrade) {
+      socket.send(
+          "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+              + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABk\r\n\r\n");
+      StringBuilder head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        head.append((char) in.readUnsignedByte());
+      }
+      if (!head.toString().startsWith("HTTP/1.1 101")) {
+        throw new IOException("no upgrade: " + head);
+      }
+    }
     socket.send("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
     send(frame(SETTINGS, 0, 0, new byte[0]));
+  }
+
+  /** Connects over TLS, negotiating h2 by ALPN, and sends the preface. */
+  public static RawH2 tls(int port, Duration readTimeout) throws IOException {
+    return new RawH2(RawHttp.tls(port, readTimeout, "h2"), false);
+  }
+
+  /** Connects over HTTP/1.1, upgrades to h2c (the request is stream 1), sends the preface. */
+  public static RawH2 upgraded(int port, Duration readTimeout) throws IOException {
+    return new RawH2(port, readTimeout, true);
   }
 
   /** One frame's bytes. */
@@ -118,12 +151,12 @@ public final class RawH2 implements AutoCloseable {
     byte[] p = path.getBytes(StandardCharsets.ISO_8859_1);
     byte[] authority = "localhost".getBytes(StandardCharsets.ISO_8859_1);
     ByteArrayOutputStream b = new ByteArrayOutputStream();
-    b.write(0x82);
-    b.write(0x04);
+    b.write(0x82); // :method GET
+    b.write(0x86); // :scheme http
+    b.write(0x04); // :path, literal value
     b.write(p.length);
     b.writeBytes(p);
-    b.write(0x86);
-    b.write(0x01);
+    b.write(0x01); // :authority, literal value
     b.write(authority.length);
     b.writeBytes(authority);
     return frame(HEADERS, 0x4 | 0x1, stream, b.toByteArray());
@@ -157,6 +190,35 @@ public final class RawH2 implements AutoCloseable {
           "flags " + headers.flags() + " " + java.util.HexFormat.of().formatHex(headers.payload()),
           e);
     }
+  }
+
+  /** A SETTINGS frame with one setting. */
+  public static byte[] settings(int id, int value) {
+    return frame(
+        SETTINGS,
+        0,
+        0,
+        new byte[] {
+          (byte) (id >>> 8),
+          (byte) id,
+          (byte) (value >>> 24),
+          (byte) (value >>> 16),
+          (byte) (value >>> 8),
+          (byte) value
+        });
+  }
+
+  /**
+   * Shuts every stream's flow-control window (SETTINGS_INITIAL_WINDOW_SIZE 0), then asks for {@code
+   * path} on {@code streams} streams: no byte of any response may flow.
+   */
+  public void stalledGets(String path, int streams) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.writeBytes(settings(0x4, 0));
+    for (int i = 0; i < streams; i++) {
+      b.writeBytes(get(1 + 2 * i, path));
+    }
+    send(b.toByteArray());
   }
 
   /** RST_STREAM with CANCEL. */

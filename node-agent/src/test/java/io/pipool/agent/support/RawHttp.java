@@ -54,6 +54,45 @@ public final class RawHttp implements AutoCloseable {
     in = socket.getInputStream();
   }
 
+  private RawHttp(Socket connected) throws IOException {
+    socket = connected;
+    in = socket.getInputStream();
+  }
+
+  /**
+   * Connects over TLS to 127.0.0.1:port, trusting any certificate (tests only), offering {@code
+   * alpn}; the handshake is done when this returns.
+   */
+  public static RawHttp tls(int port, Duration timeout, String alpn) throws IOException {
+    try {
+      javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+      tls.init(null, new javax.net.ssl.TrustManager[] {new TrustAll()}, null);
+      javax.net.ssl.SSLSocket s =
+          (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port);
+      javax.net.ssl.SSLParameters params = s.getSSLParameters();
+      params.setApplicationProtocols(new String[] {alpn});
+      s.setSSLParameters(params);
+      s.setSoTimeout((int) timeout.toMillis());
+      s.startHandshake();
+      return new RawHttp(s);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IOException(e);
+    }
+  }
+
+  private static final class TrustAll implements javax.net.ssl.X509TrustManager {
+    @Override
+    public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {}
+
+    @Override
+    public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+      return new java.security.cert.X509Certificate[0];
+    }
+  }
+
   /** Sets how long reads (and {@link #closedByServer()}) wait from now on. */
   public RawHttp timeout(Duration timeout) throws IOException {
     socket.setSoTimeout((int) timeout.toMillis());
