@@ -137,15 +137,10 @@ public final class AdminVerticle extends AbstractVerticle {
     return server == null ? -1 : server.actualPort();
   }
 
-  /** Connections holding a slot now (both pools). */
-  int slotsTaken() {
-    return node.size() + clients.size();
-  }
-
   private void accepted(HttpConnection conn) {
     SocketAddress remote = conn.remoteAddress();
     SocketAddress local = conn.localAddress();
-    String source = remote == null ? "" : remote.hostAddress();
+    String source = remote == null || remote.hostAddress() == null ? "" : remote.hostAddress();
     boolean fromNode = local != null && source.equals(local.hostAddress());
     AdminSlots<HttpConnection> pool = fromNode ? node : clients;
     if (pool.accept(conn, source)) {
