@@ -122,6 +122,27 @@ class ProbeSquattingTest {
     assertThat(freshFrom("127.0.7.4", port, "/metrics")).isEqualTo(200);
   }
 
+  @Test
+  void squattersOnTheNodesOwnAddressDoNotFailTheKubeletEither(Vertx vertx) throws Exception {
+    NodeAgent agent = Hostile.start(vertx, dir, Map.of());
+    int port = agent.adminPort();
+    warm(port);
+    List<Socket> held = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
+    try {
+      for (int round = 0; round < ROUNDS; round++) {
+        // a fresh batch of idle keep-alive and silent connections from the node itself each round
+        for (int i = 0; i < 2 * AdminVerticle.NODE_SLOTS; i++) {
+          held.add(squatFrom("127.0.0.1", port, i % 2));
+        }
+        probe(failed, round, "kubelet /healthz", () -> Hostile.fresh(port, "/healthz").status());
+      }
+    } finally {
+      closeAll(held);
+    }
+    assertThat(failed).as("probes not answered 200 within 1 s").isEmpty();
+  }
+
   /**
    * Asks for every admin answer once, so that the one-second deadlines measure an agent under
    * attack rather than a cold JVM (as {@link Hostile#start} does for the traffic port).
@@ -157,12 +178,16 @@ class ProbeSquattingTest {
    * reads.
    */
   private static Socket squat(int port, int i) throws IOException {
+    return squatFrom("127.0.8." + (1 + i % SOURCES), port, i % 3);
+  }
+
+  private static Socket squatFrom(String source, int port, int kind) throws IOException {
     Socket s = new Socket();
     s.setReceiveBufferSize(1024);
-    s.bind(new InetSocketAddress("127.0.8." + (1 + i % SOURCES), 0));
+    s.bind(new InetSocketAddress(source, 0));
     s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
     String request =
-        switch (i % 3) {
+        switch (kind) {
           case 0 -> "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
           case 1 -> "";
           default ->
