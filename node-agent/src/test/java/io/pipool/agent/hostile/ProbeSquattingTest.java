@@ -52,9 +52,7 @@ class ProbeSquattingTest {
 
   @Test
   void probesAreAnsweredWhateverASquatterHolds(Vertx vertx) throws Exception {
-    NodeAgent agent = Hostile.start(vertx, dir, Map.of());
-    int port = agent.adminPort();
-    warm(port);
+    int port = warmAdminPort(vertx);
     List<Socket> held = new ArrayList<>();
     for (int i = 0; i < SQUATTERS; i++) {
       held.add(squat(port, i));
@@ -93,9 +91,7 @@ class ProbeSquattingTest {
   @Test
   void reportsHaveTheirOwnBudgetAndAreAnsweredAgainOnceTheSquatterLeaves(Vertx vertx)
       throws Exception {
-    NodeAgent agent = Hostile.start(vertx, dir, Map.of());
-    int port = agent.adminPort();
-    warm(port);
+    int port = warmAdminPort(vertx);
     List<Socket> held = new ArrayList<>();
     try {
       // every connection asks for reports, pipelined, and never reads
@@ -124,9 +120,7 @@ class ProbeSquattingTest {
 
   @Test
   void squattersOnTheNodesOwnAddressDoNotFailTheKubeletEither(Vertx vertx) throws Exception {
-    NodeAgent agent = Hostile.start(vertx, dir, Map.of());
-    int port = agent.adminPort();
-    warm(port);
+    int port = warmAdminPort(vertx);
     List<Socket> held = new ArrayList<>();
     List<String> failed = new ArrayList<>();
     try {
@@ -144,13 +138,17 @@ class ProbeSquattingTest {
   }
 
   /**
-   * Asks for every admin answer once, so that the one-second deadlines measure an agent under
-   * attack rather than a cold JVM (as {@link Hostile#start} does for the traffic port).
+   * Starts an agent and asks its admin port for every answer once, so that the one-second deadlines
+   * measure an agent under attack rather than a cold JVM (as {@link Hostile#start} does for the
+   * traffic port); the admin port.
    */
-  private static void warm(int port) throws IOException {
+  private int warmAdminPort(Vertx vertx) throws IOException {
+    NodeAgent agent = Hostile.start(vertx, dir, Map.of());
+    int port = agent.adminPort();
     for (String path : List.of("/healthz", "/readyz/pod", "/readyz", "/v1/status", "/metrics")) {
       freshFrom("127.0.0.1", port, path);
     }
+    return port;
   }
 
   /** One probe; a failure is recorded rather than thrown, so that every round runs. */
