@@ -15,17 +15,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * HAProxy's agent-check protocol on its own port: every connection gets one line from {@code reply}
- * and is closed. Anything the client sends is ignored. Hostile clients are bounded: at most {@link
- * #MAX_CONNECTIONS} at once (more are closed unanswered), and a connection still open after {@link
- * #WRITE_DEADLINE_MS} (a client that never reads) is closed by a timer.
+ * the moment it is accepted, without waiting for input, and is closed once the line is written.
+ * Anything the client sends is read and dropped. There is no connection cap to share with other
+ * clients: answering costs no more than refusing (one line of at most a few dozen bytes, which a
+ * fresh connection's receive window always takes), so every connection is answered, churners
+ * included, and none outlives {@link #WRITE_DEADLINE_MS}. The accept queue ({@link
+ * #ACCEPT_BACKLOG}) is deep enough that a burst of churn does not drop HAProxy's SYN, and shallow
+ * enough that a check does not queue long behind churners.
  */
 public final class AgentCheckVerticle extends AbstractVerticle {
 
-  /** Concurrent agent-check connections; HAProxy needs one per check, so a handful at most. */
-  public static final int MAX_CONNECTIONS = 32;
-
-  /** How long one connection may stay open. */
+  /** How long one connection may stay open (a client that never reads, a write that stalls). */
   public static final long WRITE_DEADLINE_MS = 2000;
+
+  /**
+   * Connections the kernel may queue before the agent accepts them (capped by {@code
+   * net.core.somaxconn}). 64 dropped checks' SYNs in a burst of churn (a dropped SYN is retried
+   * only after a second); a far deeper queue makes a check wait behind every queued churner when
+   * the node is busy.
+   */
+  public static final int ACCEPT_BACKLOG = 256;
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentCheckVerticle.class);
 
@@ -33,7 +42,6 @@ public final class AgentCheckVerticle extends AbstractVerticle {
   private final int port;
   private final Supplier<AgentCheckReply> reply;
   private NetServer server;
-  private int open;
 
   /**
    * @param reply computes the answer; called on the event loop, so it must only read memory
@@ -65,7 +73,10 @@ public final class AgentCheckVerticle extends AbstractVerticle {
     server =
         vertx
             .createNetServer(
-                new NetServerOptions().setTcpNoDelay(true).setIdleTimeout(5).setAcceptBacklog(64))
+                new NetServerOptions()
+                    .setTcpNoDelay(true)
+                    .setIdleTimeout(5)
+                    .setAcceptBacklog(ACCEPT_BACKLOG))
             .connectHandler(this::answer);
     server
         .listen(port, host)
@@ -81,20 +92,15 @@ public final class AgentCheckVerticle extends AbstractVerticle {
                         "agent-check port " + host + ":" + port + ": " + e.getMessage(), e)));
   }
 
+  /**
+   * Answers at once. A cap here used to close connections unanswered while a burst of churners'
+   * connections were still closing, and HAProxy's check among them got nothing.
+   */
   private void answer(NetSocket socket) {
-    if (open >= MAX_CONNECTIONS) {
-      socket.close();
-      return;
-    }
-    open++;
     long deadline = vertx.setTimer(WRITE_DEADLINE_MS, id -> socket.close());
     socket.handler(ignored -> {});
     socket.exceptionHandler(e -> socket.close());
-    socket.closeHandler(
-        v -> {
-          open--;
-          vertx.cancelTimer(deadline);
-        });
+    socket.closeHandler(v -> vertx.cancelTimer(deadline));
     socket.end(Buffer.buffer(reply.get().line().getBytes(StandardCharsets.US_ASCII)));
   }
 

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.pipool.api.agent.AgentVariables;
 import io.pipool.api.v1alpha1.PiServerPool;
 import io.pipool.api.v1alpha1.ServerSpec;
 import io.pipool.operator.testing.Fixtures;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -144,5 +146,31 @@ class DaemonSetModelTest {
     String before = DaemonSetModel.configHash(pool, "img");
     change.accept(pool);
     assertThat(DaemonSetModel.configHash(pool, "img").equals(before)).isEqualTo(!rolls);
+  }
+
+  @Test
+  void theKubeletProbesTheAdminPortOnThePodsOwnAddress() {
+    PiServerPool pool = Fixtures.stored("ns", "web");
+    pool.getSpec().getServer().setAdminPort(9191);
+    var spec = DaemonSetModel.daemonSet(pool, "img:1").getSpec().getTemplate().getSpec();
+    Container agent = spec.getContainers().get(0);
+    // host network: the pod's IP is the node's, so the kubelet connects from the address the
+    // agent binds its admin port to, and the agent keeps slots for that address alone
+    assertThat(spec.getHostNetwork()).isTrue();
+    assertThat(agent.getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo(AgentVariables.POD_IP);
+              assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("status.podIP");
+            });
+    assertThat(List.of(agent.getLivenessProbe(), agent.getReadinessProbe()))
+        .allSatisfy(
+            probe -> {
+              assertThat(probe.getHttpGet().getPort().getIntVal()).isEqualTo(9191);
+              assertThat(probe.getHttpGet().getHost()).as("the pod's IP").isNull();
+            });
+    assertThat(agent.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    // /readyz/pod, not /readyz: a standby pod is available, or rolling updates would stall
+    assertThat(agent.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz/pod");
   }
 }
