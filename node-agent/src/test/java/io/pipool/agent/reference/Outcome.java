@@ -57,16 +57,17 @@ final class Outcome {
   }
 
   /**
-   * It refused: a status that refuses a request for what it is (400, 408, 411, 413, 414, 417, 431,
-   * 501, 505) or a bad gateway, an HTTP/2 error, or a close without an answer. A 404 or a 405 for a
-   * method a static server does not serve is an answer, not a refusal.
+   * It refused: a status that refuses a request for what it is (400, 405, 408, 411, 413, 414, 417,
+   * 431, 501, 505) or a bad gateway, an HTTP/2 error, or a close without an answer. A 405 counts:
+   * both a CONNECT refused with 405 and a POST a static server does not take are refusals of the
+   * method. A 404 is an answer.
    */
   boolean refused() {
     if (answer.contains("GOAWAY") || answer.contains("RST")) {
       return true;
     }
     String last = answer.contains("→") ? answer.substring(answer.lastIndexOf('→') + 1) : answer;
-    if (last.matches("(400|408|411|413|414|417|431|501|502|505)\\b.*")) {
+    if (last.matches("(400|405|408|411|413|414|417|431|501|502|505)\\b.*")) {
       return true;
     }
     return "none".equals(last) && Boolean.TRUE.equals(closed);

@@ -38,7 +38,8 @@ class WireTest {
     assertThat(answer("none", true).refused()).isTrue();
     assertThat(answer("none", false).refused()).isFalse();
     assertThat(answer("404", true).refused()).isFalse();
-    assertThat(answer("none in 1 s→405", false).refused()).isFalse();
+    assertThat(answer("405", false).refused()).isTrue();
+    assertThat(answer("none in 1 s→404", false).refused()).isFalse();
     assertThat(answer("100→413", false).refused()).isTrue();
   }
 
