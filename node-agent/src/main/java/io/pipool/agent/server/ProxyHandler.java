@@ -208,13 +208,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       req.exceptionHandler(e -> run(() -> fail(400, "400 Bad Request: malformed body\n")));
       req.handler(buf -> run(() -> buffering(buf)));
       req.endHandler(v -> run(this::bodyEnded));
-      String expect = req.getHeader(HttpHeaders.EXPECT);
-      if (http1
-          && expect != null
-          && expect.equalsIgnoreCase("100-continue")
-          && !resp.headWritten()) {
-        resp.writeContinue();
-      }
+      // On HTTP/1.1 the front gate (Http1Gate) has already answered Expect: 100-continue.
       req.resume();
     }
 
