@@ -16,6 +16,7 @@ import io.pipool.operator.metrics.HttpEndpoints;
 import io.pipool.operator.metrics.OperatorMetrics;
 import io.pipool.operator.poll.AgentPoller;
 import io.pipool.operator.reconciler.PiServerPoolReconciler;
+import io.pipool.operator.reconciler.StopSignal;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.hotspot.DefaultExports;
 import java.io.IOException;
@@ -41,14 +42,19 @@ public final class PiPoolOperator {
   private final AgentPoller poller;
   private final HttpEndpoints http;
   private final OperatorMetrics metrics;
-  private volatile boolean stopping;
+  private final StopSignal stopping;
 
   private PiPoolOperator(
-      Operator operator, AgentPoller poller, HttpEndpoints http, OperatorMetrics metrics) {
+      Operator operator,
+      AgentPoller poller,
+      HttpEndpoints http,
+      OperatorMetrics metrics,
+      StopSignal stopping) {
     this.operator = operator;
     this.poller = poller;
     this.http = http;
     this.metrics = metrics;
+    this.stopping = stopping;
   }
 
   /** Starts the operator with the real autoscaler; the client stays open after {@link #stop}. */
@@ -91,6 +97,7 @@ public final class PiPoolOperator {
     DefaultExports.register(registry);
     OperatorMetrics metrics = new OperatorMetrics(registry);
     AgentPoller poller = new AgentPoller(config.pollTimeout(), clock);
+    StopSignal stopping = new StopSignal();
     AtomicReference<PiPoolOperator> self = new AtomicReference<>();
     Operator operator =
         new Operator(
@@ -123,7 +130,7 @@ public final class PiPoolOperator {
               }
             });
     PiServerPoolReconciler reconciler =
-        PiServerPoolReconciler.create(client, config, clock, metrics, autoscaler, poller);
+        PiServerPoolReconciler.create(client, config, clock, metrics, autoscaler, poller, stopping);
     operator.register(
         reconciler,
         o -> {
@@ -147,7 +154,7 @@ public final class PiPoolOperator {
                     operator.getRuntimeInfo().isStarted()
                         && operator.getRuntimeInfo().allEventSourcesAreHealthy());
       }
-      PiPoolOperator running = new PiPoolOperator(operator, poller, http, metrics);
+      PiPoolOperator running = new PiPoolOperator(operator, poller, http, metrics, stopping);
       self.set(running);
       operator.start();
       LOG.info(
@@ -184,7 +191,7 @@ public final class PiPoolOperator {
             () -> LOG.info("leading as {}", config.instance()),
             () -> {
               PiPoolOperator running = self.get();
-              if (running != null && !running.stopping) {
+              if (running != null && !running.stopping.raised()) {
                 LOG.error("lost the lease {}: another replica leads now", config.leaseName());
                 onLostLease.accept(running);
               }
@@ -233,7 +240,9 @@ public final class PiPoolOperator {
 
   /** Stops reconciling, polling and serving HTTP; the Kubernetes client stays open. */
   public void stop() {
-    stopping = true;
+    // before the SDK stops its informers: a reconcile still running must not publish what it
+    // reads from their emptied caches
+    stopping.raise();
     try {
       operator.stop();
     } finally {

@@ -28,7 +28,8 @@ class ReconcileErrorStatusTest {
             clock,
             new OperatorMetrics(new CollectorRegistry()),
             new PoolAutoscaler(),
-            null);
+            null,
+            new StopSignal());
     PiServerPool pool = Fixtures.stored("ns", "web");
 
     PiServerPool written =
