@@ -15,6 +15,7 @@ import io.pipool.operator.dependent.PoolDependentFactory;
 import io.pipool.operator.metrics.HttpEndpoints;
 import io.pipool.operator.metrics.OperatorMetrics;
 import io.pipool.operator.poll.AgentPoller;
+import io.pipool.operator.reconciler.Leadership;
 import io.pipool.operator.reconciler.PiServerPoolReconciler;
 import io.pipool.operator.reconciler.StopSignal;
 import io.prometheus.client.CollectorRegistry;
@@ -98,6 +99,7 @@ public final class PiPoolOperator {
     OperatorMetrics metrics = new OperatorMetrics(registry);
     AgentPoller poller = new AgentPoller(config.pollTimeout(), clock);
     StopSignal stopping = new StopSignal();
+    Leadership leadership = new Leadership(config.instance());
     AtomicReference<PiPoolOperator> self = new AtomicReference<>();
     Operator operator =
         new Operator(
@@ -126,11 +128,20 @@ public final class PiPoolOperator {
                       });
               if (config.leaderElection()) {
                 o.withLeaderElectionConfiguration(
-                    leaderElection(config, leaseNamespace(config, client), self, onLostLease));
+                    leaderElection(
+                        config,
+                        leaseNamespace(config, client),
+                        self,
+                        onLostLease,
+                        () -> leadership.leading(clock.instant())));
               }
             });
     PiServerPoolReconciler reconciler =
-        PiServerPoolReconciler.create(client, config, clock, metrics, autoscaler, poller, stopping);
+        PiServerPoolReconciler.create(
+            client, config, clock, metrics, autoscaler, poller, stopping, leadership);
+    if (!config.leaderElection()) {
+      leadership.leading(clock.instant());
+    }
     operator.register(
         reconciler,
         o -> {
@@ -185,10 +196,16 @@ public final class PiPoolOperator {
       OperatorConfig config,
       String leaseNamespace,
       AtomicReference<PiPoolOperator> self,
-      Consumer<PiPoolOperator> onLostLease) {
+      Consumer<PiPoolOperator> onLostLease,
+      Runnable onLeading) {
+    // the SDK runs these before it starts reconciling as leader, so every status it writes from
+    // then on names this replica
     LeaderCallbacks callbacks =
         new LeaderCallbacks(
-            () -> LOG.info("leading as {}", config.instance()),
+            () -> {
+              onLeading.run();
+              LOG.info("leading as {}", config.instance());
+            },
             () -> {
               PiPoolOperator running = self.get();
               if (running != null && !running.stopping.raised()) {

@@ -17,6 +17,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.pipool.api.v1alpha1.LeaderStatus;
 import io.pipool.api.v1alpha1.PiServerPool;
 import io.pipool.api.v1alpha1.PiServerPoolStatus;
 import io.pipool.api.validation.Printable;
@@ -88,6 +89,7 @@ public final class PiServerPoolReconciler
   private final RestoreCoordinator restore;
   private final PollTrigger trigger;
   private final StopSignal stop;
+  private final Leadership leadership;
 
   /**
    * Per pool, what its last reconcile left; each entry is replaced only by its pool's reconcile.
@@ -102,7 +104,8 @@ public final class PiServerPoolReconciler
       ServingPass serving,
       RestoreCoordinator restore,
       PollTrigger trigger,
-      StopSignal stop) {
+      StopSignal stop,
+      Leadership leadership) {
     this.status = new StatusWriter(config.serverSideApply());
     this.clock = clock;
     this.metrics = metrics;
@@ -111,6 +114,7 @@ public final class PiServerPoolReconciler
     this.restore = restore;
     this.trigger = trigger;
     this.stop = stop;
+    this.leadership = leadership;
   }
 
   /** The reconciler and its collaborators, all writing through {@code client}. */
@@ -121,7 +125,8 @@ public final class PiServerPoolReconciler
       OperatorMetrics metrics,
       Autoscaler autoscaler,
       AgentPoller poller,
-      StopSignal stop) {
+      StopSignal stop,
+      Leadership leadership) {
     EventRecorder events = new EventRecorder(client, clock, config.instance());
     PollTrigger trigger = new PollTrigger();
     ServingPass serving =
@@ -142,7 +147,8 @@ public final class PiServerPoolReconciler
         serving,
         new RestoreCoordinator(client, config, clock, events),
         trigger,
-        stop);
+        stop,
+        leadership);
   }
 
   /** Besides the dependents' own: the agent pods, the restore Jobs and the poll handoff. */
@@ -270,6 +276,16 @@ public final class PiServerPoolReconciler
       PiServerPoolStatus next,
       Duration reschedule) {
     UpdateControl<PiServerPool> control = UpdateControl.noUpdate();
+    LeaderStatus leader = leadership.status();
+    if (leader != null) {
+      next.setLeader(leader);
+      String change = Leadership.change(current == null ? null : current.getLeader(), leader);
+      if (change != null) {
+        LOG.info(
+            "{}/{}: {}", pool.getMetadata().getNamespace(), pool.getMetadata().getName(), change);
+        events.normal(pool, "LeaderChanged", change);
+      }
+    }
     metrics.conditions(
         pool.getMetadata().getNamespace(), pool.getMetadata().getName(), next.getConditions());
     if (StatusComposer.differs(current, next)) {

@@ -29,7 +29,8 @@ class ReconcileErrorStatusTest {
             new OperatorMetrics(new CollectorRegistry()),
             new PoolAutoscaler(),
             null,
-            new StopSignal());
+            new StopSignal(),
+            new Leadership("op-test"));
     PiServerPool pool = Fixtures.stored("ns", "web");
 
     PiServerPool written =
