@@ -21,6 +21,7 @@ import io.pipool.operator.poll.AgentPoller;
 import io.pipool.operator.poll.PollResult;
 import io.pipool.operator.poll.PollTarget;
 import io.pipool.operator.status.Conditions;
+import io.pipool.operator.status.KeptStatus;
 import io.pipool.operator.status.PoolObservation;
 import io.pipool.operator.status.StatusComposer;
 import java.time.Clock;
@@ -100,7 +101,7 @@ final class ServingPass {
     if (awaitingFirstAnswer(old, mem, pods)) {
       // Unknown is not zero: no decision, no label, no event until an agent has answered
       PiServerPoolStatus kept =
-          StatusComposer.awaiting(
+          KeptStatus.awaiting(
               pool, daemonSet, pods, current, policy.dryRun(), staleWhy(old, mem, current), now);
       metrics.replicas(ns, name, kept.getDesiredReplicas(), current.size());
       return new Outcome(kept, untilNextPoll(mem, now, interval), mem);
