@@ -15,7 +15,9 @@ import io.pipool.operator.dependent.PoolDependentFactory;
 import io.pipool.operator.metrics.HttpEndpoints;
 import io.pipool.operator.metrics.OperatorMetrics;
 import io.pipool.operator.poll.AgentPoller;
+import io.pipool.operator.reconciler.Leadership;
 import io.pipool.operator.reconciler.PiServerPoolReconciler;
+import io.pipool.operator.reconciler.StopSignal;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.hotspot.DefaultExports;
 import java.io.IOException;
@@ -41,14 +43,19 @@ public final class PiPoolOperator {
   private final AgentPoller poller;
   private final HttpEndpoints http;
   private final OperatorMetrics metrics;
-  private volatile boolean stopping;
+  private final StopSignal stopping;
 
   private PiPoolOperator(
-      Operator operator, AgentPoller poller, HttpEndpoints http, OperatorMetrics metrics) {
+      Operator operator,
+      AgentPoller poller,
+      HttpEndpoints http,
+      OperatorMetrics metrics,
+      StopSignal stopping) {
     this.operator = operator;
     this.poller = poller;
     this.http = http;
     this.metrics = metrics;
+    this.stopping = stopping;
   }
 
   /** Starts the operator with the real autoscaler; the client stays open after {@link #stop}. */
@@ -91,6 +98,8 @@ public final class PiPoolOperator {
     DefaultExports.register(registry);
     OperatorMetrics metrics = new OperatorMetrics(registry);
     AgentPoller poller = new AgentPoller(config.pollTimeout(), clock);
+    StopSignal stopping = new StopSignal();
+    Leadership leadership = new Leadership(config.instance());
     AtomicReference<PiPoolOperator> self = new AtomicReference<>();
     Operator operator =
         new Operator(
@@ -119,11 +128,20 @@ public final class PiPoolOperator {
                       });
               if (config.leaderElection()) {
                 o.withLeaderElectionConfiguration(
-                    leaderElection(config, leaseNamespace(config, client), self, onLostLease));
+                    leaderElection(
+                        config,
+                        leaseNamespace(config, client),
+                        self,
+                        onLostLease,
+                        () -> leadership.leading(clock.instant())));
               }
             });
     PiServerPoolReconciler reconciler =
-        PiServerPoolReconciler.create(client, config, clock, metrics, autoscaler, poller);
+        PiServerPoolReconciler.create(
+            client, config, clock, metrics, autoscaler, poller, stopping, leadership);
+    if (!config.leaderElection()) {
+      leadership.leading(clock.instant());
+    }
     operator.register(
         reconciler,
         o -> {
@@ -147,7 +165,7 @@ public final class PiPoolOperator {
                     operator.getRuntimeInfo().isStarted()
                         && operator.getRuntimeInfo().allEventSourcesAreHealthy());
       }
-      PiPoolOperator running = new PiPoolOperator(operator, poller, http, metrics);
+      PiPoolOperator running = new PiPoolOperator(operator, poller, http, metrics, stopping);
       self.set(running);
       operator.start();
       LOG.info(
@@ -178,13 +196,19 @@ public final class PiPoolOperator {
       OperatorConfig config,
       String leaseNamespace,
       AtomicReference<PiPoolOperator> self,
-      Consumer<PiPoolOperator> onLostLease) {
+      Consumer<PiPoolOperator> onLostLease,
+      Runnable onLeading) {
+    // the SDK runs these before it starts reconciling as leader, so every status it writes from
+    // then on names this replica
     LeaderCallbacks callbacks =
         new LeaderCallbacks(
-            () -> LOG.info("leading as {}", config.instance()),
+            () -> {
+              onLeading.run();
+              LOG.info("leading as {}", config.instance());
+            },
             () -> {
               PiPoolOperator running = self.get();
-              if (running != null && !running.stopping) {
+              if (running != null && !running.stopping.raised()) {
                 LOG.error("lost the lease {}: another replica leads now", config.leaseName());
                 onLostLease.accept(running);
               }
@@ -233,7 +257,9 @@ public final class PiPoolOperator {
 
   /** Stops reconciling, polling and serving HTTP; the Kubernetes client stays open. */
   public void stop() {
-    stopping = true;
+    // before the SDK stops its informers: a reconcile still running must not publish what it
+    // reads from their emptied caches
+    stopping.raise();
     try {
       operator.stop();
     } finally {

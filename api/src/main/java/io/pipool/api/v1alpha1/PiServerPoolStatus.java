@@ -55,6 +55,11 @@ public class PiServerPoolStatus {
   private RestoreStatus restore;
 
   @JsonPropertyDescription(
+      "The operator replica leading when this status was written, and since when it leads: a"
+          + " change here is a failover (a LeaderChanged Event says from which replica).")
+  private LeaderStatus leader;
+
+  @JsonPropertyDescription(
       "Ready, Valid, SysctlsApplied, ScalingActive, ScalingLimited and ThermalThrottling, with"
           + " reason and message.")
   @SchemaFrom(type = ConditionSchema[].class)
@@ -138,6 +143,14 @@ public class PiServerPoolStatus {
 
   public void setRestore(RestoreStatus restore) {
     this.restore = restore;
+  }
+
+  public LeaderStatus getLeader() {
+    return leader;
+  }
+
+  public void setLeader(LeaderStatus leader) {
+    this.leader = leader;
   }
 
   public List<Condition> getConditions() {

@@ -100,7 +100,10 @@ public final class OperatorMetrics {
     serving.labels(namespace, pool).set(servingReplicas);
   }
 
-  /** Sets per-node gauges and drops those of nodes that left the pool. */
+  /**
+   * Sets per-node gauges and drops those of nodes that left the pool; NaN (unknown: the node did
+   * not answer) drops the series rather than exporting a zero.
+   */
   public void nodes(String namespace, String pool, Map<String, double[]> tempAndConnections) {
     Set<String> now = tempAndConnections.keySet();
     Set<String> before = nodesByPool.put(namespace + "/" + pool, Set.copyOf(now));
@@ -114,7 +117,11 @@ public final class OperatorMetrics {
           } else {
             temperature.labels(namespace, pool, node).set(v[0]);
           }
-          connections.labels(namespace, pool, node).set(v[1]);
+          if (Double.isNaN(v[1])) {
+            connections.remove(namespace, pool, node);
+          } else {
+            connections.labels(namespace, pool, node).set(v[1]);
+          }
         });
   }
 

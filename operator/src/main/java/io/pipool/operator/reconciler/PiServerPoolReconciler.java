@@ -17,6 +17,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.pipool.api.v1alpha1.LeaderStatus;
 import io.pipool.api.v1alpha1.PiServerPool;
 import io.pipool.api.v1alpha1.PiServerPoolStatus;
 import io.pipool.api.validation.Printable;
@@ -87,6 +88,8 @@ public final class PiServerPoolReconciler
   private final ServingPass serving;
   private final RestoreCoordinator restore;
   private final PollTrigger trigger;
+  private final StopSignal stop;
+  private final Leadership leadership;
 
   /**
    * Per pool, what its last reconcile left; each entry is replaced only by its pool's reconcile.
@@ -100,7 +103,9 @@ public final class PiServerPoolReconciler
       EventRecorder events,
       ServingPass serving,
       RestoreCoordinator restore,
-      PollTrigger trigger) {
+      PollTrigger trigger,
+      StopSignal stop,
+      Leadership leadership) {
     this.status = new StatusWriter(config.serverSideApply());
     this.clock = clock;
     this.metrics = metrics;
@@ -108,6 +113,8 @@ public final class PiServerPoolReconciler
     this.serving = serving;
     this.restore = restore;
     this.trigger = trigger;
+    this.stop = stop;
+    this.leadership = leadership;
   }
 
   /** The reconciler and its collaborators, all writing through {@code client}. */
@@ -117,7 +124,9 @@ public final class PiServerPoolReconciler
       Clock clock,
       OperatorMetrics metrics,
       Autoscaler autoscaler,
-      AgentPoller poller) {
+      AgentPoller poller,
+      StopSignal stop,
+      Leadership leadership) {
     EventRecorder events = new EventRecorder(client, clock, config.instance());
     PollTrigger trigger = new PollTrigger();
     ServingPass serving =
@@ -137,7 +146,9 @@ public final class PiServerPoolReconciler
         events,
         serving,
         new RestoreCoordinator(client, config, clock, events),
-        trigger);
+        trigger,
+        stop,
+        leadership);
   }
 
   /** Besides the dependents' own: the agent pods, the restore Jobs and the poll handoff. */
@@ -189,8 +200,23 @@ public final class PiServerPoolReconciler
       events.warning(pool, "InvalidSpec", message);
       return finish(pool, context, current, next, null);
     }
+    if (stop.raised()) {
+      return UpdateControl.noUpdate();
+    }
     boolean created = context.getSecondaryResource(DaemonSet.class).isEmpty();
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    ResourceID id = ResourceID.fromResource(pool);
+    Map<String, Pod> pods = AgentPods.byNode(context.getSecondaryResources(Pod.class));
+    DaemonSet daemonSet = context.getSecondaryResource(DaemonSet.class).orElse(null);
+    if (stop.raised()) {
+      // the caches may have been emptied under this reconcile: an empty pool here is no
+      // observation, and publishing it would show DESIRED 0 until the next leader reconciles
+      LOG.info(
+          "{}/{}: the operator is stopping; leaving the pool as published",
+          pool.getMetadata().getNamespace(),
+          pool.getMetadata().getName());
+      return UpdateControl.noUpdate();
+    }
     if (created) {
       events.normal(
           pool,
@@ -202,9 +228,6 @@ public final class PiServerPoolReconciler
               + " and Service "
               + PoolNames.service(pool));
     }
-    ResourceID id = ResourceID.fromResource(pool);
-    Map<String, Pod> pods = AgentPods.byNode(context.getSecondaryResources(Pod.class));
-    DaemonSet daemonSet = context.getSecondaryResource(DaemonSet.class).orElse(null);
     ServingPass.Outcome outcome =
         serving.run(pool, pods, daemonSet, memory.getOrDefault(id, PoolMemory.EMPTY), now);
     memory.put(id, outcome.memory());
@@ -222,6 +245,10 @@ public final class PiServerPoolReconciler
         pool.getMetadata().getNamespace(),
         pool.getMetadata().getName(),
         Printable.escape(e.toString()));
+    if (stop.raised()) {
+      // a reconcile cut short by the stop (its client calls interrupted) is no news for the user
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
     PiServerPoolStatus current =
         pool.getStatus() == null ? new PiServerPoolStatus() : pool.getStatus();
     PiServerPoolStatus next = StatusComposer.copy(current);
@@ -249,6 +276,16 @@ public final class PiServerPoolReconciler
       PiServerPoolStatus next,
       Duration reschedule) {
     UpdateControl<PiServerPool> control = UpdateControl.noUpdate();
+    LeaderStatus leader = leadership.status();
+    if (leader != null) {
+      next.setLeader(leader);
+      String change = Leadership.change(current == null ? null : current.getLeader(), leader);
+      if (change != null) {
+        LOG.info(
+            "{}/{}: {}", pool.getMetadata().getNamespace(), pool.getMetadata().getName(), change);
+        events.normal(pool, "LeaderChanged", change);
+      }
+    }
     metrics.conditions(
         pool.getMetadata().getNamespace(), pool.getMetadata().getName(), next.getConditions());
     if (StatusComposer.differs(current, next)) {
@@ -259,6 +296,10 @@ public final class PiServerPoolReconciler
 
   @Override
   public DeleteControl cleanup(PiServerPool pool, Context<PiServerPool> context) {
+    if (stop.raised()) {
+      // with the caches emptied the pool would look as if it had no nodes left to restore
+      return DeleteControl.noFinalizerRemoval();
+    }
     ResourceID id = ResourceID.fromResource(pool);
     boolean restoreWanted =
         pool.getSpec() == null

@@ -18,8 +18,10 @@ import io.pipool.operator.autoscale.StatusMapper;
 import io.pipool.operator.config.OperatorConfig;
 import io.pipool.operator.metrics.OperatorMetrics;
 import io.pipool.operator.poll.AgentPoller;
+import io.pipool.operator.poll.PollResult;
 import io.pipool.operator.poll.PollTarget;
 import io.pipool.operator.status.Conditions;
+import io.pipool.operator.status.KeptStatus;
 import io.pipool.operator.status.PoolObservation;
 import io.pipool.operator.status.StatusComposer;
 import java.time.Clock;
@@ -90,15 +92,24 @@ final class ServingPass {
     PoolMemory mem = trigger.take(id).map(last::withResults).orElse(last);
     mem = startPollIfDue(pool, pods, mem.retainNodes(pods.keySet()), now, interval);
 
-    List<NodeSample> samples =
-        SampleMapper.samples(pods, mem.latest(), mem.lastGood(), mem.lastGoodStatus());
-    Map<String, Instant> hotSince = hotSince(mem.hotSince(), samples, policy);
     Set<String> current =
         pods.entrySet().stream()
             .filter(e -> AgentPods.serving(e.getValue()))
             .map(Map.Entry::getKey)
             .collect(Collectors.toCollection(TreeSet::new));
     PiServerPoolStatus old = pool.getStatus() == null ? new PiServerPoolStatus() : pool.getStatus();
+    if (awaitingFirstAnswer(old, mem, pods)) {
+      // Unknown is not zero: no decision, no label, no event until an agent has answered
+      PiServerPoolStatus kept =
+          KeptStatus.awaiting(
+              pool, daemonSet, pods, current, policy.dryRun(), staleWhy(old, mem, current), now);
+      metrics.replicas(ns, name, kept.getDesiredReplicas(), current.size());
+      return new Outcome(kept, untilNextPoll(mem, now, interval), mem);
+    }
+
+    List<NodeSample> samples =
+        SampleMapper.samples(pods, mem.latest(), mem.lastGood(), mem.lastGoodStatus());
+    Map<String, Instant> hotSince = hotSince(mem.hotSince(), samples, policy);
     List<Decision.Recommendation> history =
         mem.history() != null ? mem.history() : StatusMapper.history(old);
     Decision decision =
@@ -156,11 +167,53 @@ final class ServingPass {
           n.getName(),
           new double[] {
             n.getTemperatureCelsius() == null ? Double.NaN : n.getTemperatureCelsius(),
-            n.getConnections() == null ? 0 : n.getConnections()
+            // unknown is not zero: a node that did not answer has no connection count
+            n.getConnections() == null ? Double.NaN : n.getConnections()
           });
     }
     metrics.nodes(ns, name, perNode);
     return new Outcome(status, untilNextPoll(mem, now, interval), mem);
+  }
+
+  /**
+   * Whether this operator has yet to hear from any agent of a pool that has a published decision:
+   * after a start or a takeover its memory is empty, and deciding on "nothing answered" would undo
+   * the previous leader's decision on no evidence. Only running agents can answer, so a pool whose
+   * agents are all down is decided as usual (their pods show it).
+   */
+  static boolean awaitingFirstAnswer(
+      PiServerPoolStatus published, PoolMemory mem, Map<String, Pod> pods) {
+    return published.getDesiredReplicas() != null
+        && mem.lastGood().isEmpty()
+        && pods.values().stream().anyMatch(AgentPods::running);
+  }
+
+  private static String staleWhy(
+      PiServerPoolStatus published, PoolMemory mem, Set<String> serving) {
+    String what;
+    if (mem.latest().isEmpty()) {
+      what = "no agent polled yet since this operator started leading";
+    } else {
+      PollResult last =
+          mem.latest().values().stream()
+              .sorted(java.util.Comparator.comparing((PollResult r) -> r.target().node()))
+              .findFirst()
+              .orElseThrow();
+      what =
+          "no agent has answered since this operator started leading ("
+              + mem.latest().size()
+              + " polled; "
+              + last.target().node()
+              + ": "
+              + last.error()
+              + ")";
+    }
+    return what
+        + "; keeping the published decision ("
+        + published.getDesiredReplicas()
+        + " desired; serving "
+        + (serving.isEmpty() ? "none" : String.join(", ", serving))
+        + ") until one answers";
   }
 
   /** Starts a poll of the running agents when the interval has passed and none is in flight. */

@@ -38,7 +38,7 @@ class AgentPollerTest {
               .collect(Collectors.toMap(r -> r.target().node(), Function.identity()));
 
       assertThat(results).hasSize(6);
-      assertThat(results.get("good").ok()).isTrue();
+      assertThat(results.get("good").ok()).as(results.get("good").error()).isTrue();
       assertThat(results.get("good").status().connections().active()).isEqualTo(42);
       assertThat(results.get("good").at()).isEqualTo(clock.instant());
       assertThat(results.get("error").error()).isEqualTo("HTTP 500 from /v1/status");

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.pipool.api.testing.SteppingClock;
+import io.pipool.api.v1alpha1.PiServerPool;
 import io.pipool.operator.PiPoolOperator;
 import io.pipool.operator.config.OperatorConfig;
 import io.pipool.operator.testing.Fixtures;
@@ -120,6 +121,15 @@ class LeaderElectionTest {
     try {
       client.resource(Fixtures.pool("lease", "web")).create();
       eventually("the leader reconciles").until(() -> reconciles(a) > 0);
+      eventually("the status naming op-a as the leader")
+          .until(
+              () -> {
+                PiServerPool p =
+                    client.resources(PiServerPool.class).inNamespace("lease").withName("web").get();
+                return p.getStatus() != null
+                    && p.getStatus().getLeader() != null
+                    && "op-a".equals(p.getStatus().getLeader().getReplica());
+              });
       eventually("the follower stays idle")
           .during(Duration.ofSeconds(1))
           .until(() -> reconciles(b) == 0);
@@ -137,6 +147,26 @@ class LeaderElectionTest {
           .atMost(Duration.ofSeconds(40))
           .until(() -> "op-b".equals(holder()));
       eventually("op-b reconciles").until(() -> reconciles(b) > 0);
+      // kubectl describe tells the on-call who leads since when, and from whom it took over
+      eventually("the status naming op-b as the leader")
+          .until(
+              () -> {
+                PiServerPool p =
+                    client.resources(PiServerPool.class).inNamespace("lease").withName("web").get();
+                return p.getStatus().getLeader() != null
+                    && "op-b".equals(p.getStatus().getLeader().getReplica())
+                    && p.getStatus().getLeader().getSince() != null;
+              });
+      eventually("a LeaderChanged Event from op-a to op-b")
+          .until(
+              () ->
+                  client.events().v1().events().inNamespace("lease").list().getItems().stream()
+                      .anyMatch(
+                          e ->
+                              "LeaderChanged".equals(e.getReason())
+                                  && e.getNote().startsWith("op-b leads since ")
+                                  && e.getNote()
+                                      .contains("taking over from op-a (leading since ")));
     } finally {
       a.stop();
       b.stop();

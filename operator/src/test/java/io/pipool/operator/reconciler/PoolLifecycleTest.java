@@ -219,7 +219,11 @@ class PoolLifecycleTest {
     assertThat(cm.getMetadata().getLabels())
         .containsEntry("app.kubernetes.io/managed-by", "pi-pool-operator")
         .containsEntry("team", "edge");
-    assertThat(harness.get("taken", "web").getStatus().getConditions())
+    // the status is written after the objects are applied: wait for it, not for the ConfigMap
+    PiServerPool written =
+        eventually("the pool's status written")
+            .until(() -> harness.get("taken", "web"), p -> p.getStatus() != null);
+    assertThat(written.getStatus().getConditions())
         .noneMatch(c -> "ReconcileFailed".equals(c.getReason()));
   }
 

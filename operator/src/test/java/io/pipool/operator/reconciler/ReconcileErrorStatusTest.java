@@ -28,7 +28,9 @@ class ReconcileErrorStatusTest {
             clock,
             new OperatorMetrics(new CollectorRegistry()),
             new PoolAutoscaler(),
-            null);
+            null,
+            new StopSignal(),
+            new Leadership("op-test"));
     PiServerPool pool = Fixtures.stored("ns", "web");
 
     PiServerPool written =

@@ -137,6 +137,27 @@ class PoolLifecycleIT extends PoolLifecycleStory {
                     .as(op::logs)
                     .isTrue());
     bumpGenerationAndAwaitObserved("after the failover");
+    // the on-call's view: who leads since when, and from whom it took over
+    String leader = op.leader().name;
+    await("status.leader naming " + leader)
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(c.pool().getStatus().getLeader().getReplica())
+                    .as(c::describe)
+                    .isEqualTo(leader));
+    await("kubectl describe telling of the failover")
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(kubectl("describe", "piserverpool", SimCluster.POOL, "-n", c.ns))
+                    .contains("Leader:")
+                    .containsPattern("Replica:\\s+" + leader)
+                    .contains("LeaderChanged")
+                    .contains(leader + " leads since ")
+                    .contains("taking over from " + stopped));
   }
 
   @Test
