@@ -115,9 +115,6 @@ for v in "${variants[@]}"; do
   NAMES+=("agent-${v%%=*}")
   EXTRA+=("${v#*=}")
 done
-for name in "${NAMES[@]}"; do
-  [[ -n "${JAR_OF[$name]:-}" ]] || { JAR_OF[$name]="$AGENT_JAR"; JVM_OF[$name]="${AGENT_JVM[*]}"; }
-done
 declare -A PID_OF URL_OF READY_OF FLAGS_OF ADMIN_OF
 for i in "${!NAMES[@]}"; do
   name="${NAMES[$i]}"
@@ -125,11 +122,15 @@ for i in "${!NAMES[@]}"; do
   ADMIN_OF[$name]=$((AGENT_ADMIN + 2 * i))
   agent_yaml "$WORK/$name.yaml" "$port" "${ADMIN_OF[$name]}"
   read -r -a extra <<< "${EXTRA[$i]}"
-  read -r -a base <<< "${JVM_OF[$name]}"
+  if [[ -n "${JVM_OF[$name]:-}" ]]; then
+    read -r -a base <<< "${JVM_OF[$name]}" # agent-before: its own CDS archive
+  else
+    base=("${AGENT_JVM[@]}")
+  fi
   flags=("${base[@]}" "${extra[@]}")
   FLAGS_OF[$name]="${AGENT_ENV[*]} java ${flags[*]}"
   start=$(now_ms)
-  env "${AGENT_ENV[@]}" taskset -c "$SERVER_CPU" java "${flags[@]}" -jar "${JAR_OF[$name]}" serve \
+  env "${AGENT_ENV[@]}" taskset -c "$SERVER_CPU" java "${flags[@]}" -jar "${JAR_OF[$name]:-$AGENT_JAR}" serve \
     --config "$WORK/$name.yaml" > "$WORK/$name.log" 2>&1 &
   PID_OF[$name]=$!
   PIDS+=("$!")
