@@ -451,6 +451,25 @@ final class Http2FrameGate extends ChannelDuplexHandler {
     ch.config().setAutoRead(true); // channelRead discards everything from now on
   }
 
+  /**
+   * Every close of an HTTP/2 connection lingers, not only the gate's own: Netty's codec closes
+   * right after its GOAWAY for a rapid reset or another protocol error, and with the client's flood
+   * still unread that close sends a TCP reset which can destroy the GOAWAY before the client reads
+   * it. The caller's promise completes when the connection is really closed.
+   */
+  @Override
+  public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+    if (s.mode != Mode.FRAMES || !ctx.channel().isOpen()) {
+      ctx.close(promise);
+      return;
+    }
+    s.mode = Mode.CLOSED;
+    releaseHeld();
+    ctx.channel().closeFuture().addListener(f -> promise.trySuccess());
+    ctx.flush();
+    linger();
+  }
+
   // ---- outbound ----
 
   @Override
