@@ -131,6 +131,8 @@ final class Http2FrameGate extends ChannelDuplexHandler {
     final Set<Integer> pending = new HashSet<>();
     final int[] recentResets = new int[RECENT_RESETS];
     int recentResetAt;
+    long resetWindowStart = System.nanoTime();
+    int resetsInWindow;
     // outbound frame parsing
     boolean outFrames;
     int upgradeHeadEnd; // bytes of "\r\n\r\n" matched at the end of the 101 head
@@ -367,6 +369,9 @@ final class Http2FrameGate extends ChannelDuplexHandler {
         }
       }
       case RST_STREAM -> {
+        if (resetFlood()) {
+          return Verdict.ENHANCE_YOUR_CALM; // rapid reset: answered here, with a lingering close
+        }
         s.clientOpen.remove(stream);
         s.pending.remove(stream);
       }
@@ -375,6 +380,21 @@ final class Http2FrameGate extends ChannelDuplexHandler {
       }
     }
     return Verdict.PASS;
+  }
+
+  /**
+   * Counts the client's RST_STREAM frames per window; true past {@link
+   * ControlFrameLimit#MAX_RESETS}. Netty has the same limit behind the gate, but it closes right
+   * after its GOAWAY, and with the flood still unread that close sends a TCP reset that can destroy
+   * the GOAWAY.
+   */
+  private boolean resetFlood() {
+    long now = System.nanoTime();
+    if (now - s.resetWindowStart > ControlFrameLimit.WINDOW_SECONDS * 1_000_000_000L) {
+      s.resetWindowStart = now;
+      s.resetsInWindow = 0;
+    }
+    return ++s.resetsInWindow > ControlFrameLimit.MAX_RESETS;
   }
 
   private boolean recentlyReset(int stream) {
@@ -466,8 +486,9 @@ final class Http2FrameGate extends ChannelDuplexHandler {
     s.mode = Mode.CLOSED;
     releaseHeld();
     ctx.channel().closeFuture().addListener(f -> promise.trySuccess());
-    ctx.flush();
-    linger();
+    // after what is already queued (a GOAWAY among it) has been written: shutting the output
+    // sooner would drop it
+    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> linger());
   }
 
   // ---- outbound ----
