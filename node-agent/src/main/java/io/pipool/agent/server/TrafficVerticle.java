@@ -82,7 +82,6 @@ public final class TrafficVerticle extends AbstractVerticle {
         };
     server = new GuardedHttpServer(vertx, options(), guard);
     server
-        .connectionHandler(ControlFrameLimit::watch)
         .invalidRequestHandler(BadRequests::answer)
         .requestHandler(this::handle)
         .listen(port, cfg.host())
