@@ -39,7 +39,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * their sum is over its budget, so a field or rule that breaks the budget fails here first. Then
  * every pool of {@link CrdCelRulesTest#pools()} is created there: the valid ones are stored, the
  * invalid ones refused by the server's own CEL and schema validation, naming each field the unit
- * test expects with its message. Without the variable the test says SKIPPED, like the other ITs.
+ * test expects (and, for our CEL rules, printing our message). Without the variable the test says
+ * SKIPPED, like the other ITs.
  */
 class CrdOnCurrentApiServerIT {
 
