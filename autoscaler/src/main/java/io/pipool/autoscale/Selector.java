@@ -12,7 +12,7 @@ final class Selector {
   /** Coolest first (unknown temperature last), then fewer connections, then name. */
   static final Comparator<NodeView> COOLEST_FIRST =
       Comparator.comparingDouble(Selector::temperatureOrWorst)
-          .thenComparingLong(NodeView::connections)
+          .thenComparingLong(NodeView::connectionsOrZero)
           .thenComparing(NodeView::name);
 
   /**
@@ -22,7 +22,7 @@ final class Selector {
   static final Comparator<NodeView> REMOVE_FIRST =
       Comparator.comparing((NodeView v) -> !v.held())
           .thenComparing(Comparator.comparingDouble(Selector::temperatureOrWorst).reversed())
-          .thenComparingLong(NodeView::connections)
+          .thenComparingLong(NodeView::connectionsOrZero)
           .thenComparing(NodeView::name);
 
   private Selector() {}

@@ -2,6 +2,8 @@ package io.pipool.api.validation;
 
 import io.pipool.api.sysctl.SysctlRules;
 import io.pipool.api.v1alpha1.AutoscalingSpec;
+import io.pipool.api.v1alpha1.Defaults;
+import io.pipool.api.v1alpha1.MetricSpec;
 import io.pipool.api.v1alpha1.PiServerPoolSpec;
 import io.pipool.api.v1alpha1.ScalingPolicy;
 import io.pipool.api.v1alpha1.ScalingRules;
@@ -10,6 +12,7 @@ import io.pipool.api.v1alpha1.ServiceSpec;
 import io.pipool.api.v1alpha1.SysctlSpec;
 import io.pipool.api.v1alpha1.ThermalSpec;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -88,6 +91,7 @@ public final class SpecValidator {
     range("spec.server.echoBodyBytes", s.getEchoBodyBytes(), 0, 1048576);
     range("spec.server.maxConnections", s.getMaxConnections(), 1, 1000000);
     range("spec.server.idleTimeoutSeconds", s.getIdleTimeoutSeconds(), 1, 3600);
+    range("spec.server.agentCheckPort", s.getAgentCheckPort(), 1, 65535);
     ServerSpec.Mode mode = s.getMode() == null ? ServerSpec.Mode.Echo : s.getMode();
     if (s.getUpstream() != null && !URL.matcher(s.getUpstream()).matches()) {
       add("spec.server.upstream", s.getUpstream(), "an http:// or https:// URL");
@@ -175,17 +179,55 @@ public final class SpecValidator {
         a.getTargetConnectionsPerReplica(),
         1,
         Integer.MAX_VALUE);
-    range("spec.autoscaling.pollIntervalSeconds", a.getPollIntervalSeconds(), 1, 300);
+    checkMetrics(a.getMetrics());
+    range(
+        "spec.autoscaling.pollIntervalSeconds",
+        a.getPollIntervalSeconds(),
+        1,
+        Defaults.MAX_POLL_INTERVAL_SECONDS);
     range("spec.autoscaling.tolerance", a.getTolerance(), 0, 1);
     checkRules("spec.autoscaling.scaleUp", a.getScaleUp());
     checkRules("spec.autoscaling.scaleDown", a.getScaleDown());
+  }
+
+  private void checkMetrics(List<MetricSpec> metrics) {
+    if (metrics == null) {
+      return;
+    }
+    String types = "Connections or RequestsPerSecond";
+    if (metrics.size() > Defaults.MAX_METRICS) {
+      addShown(
+          "spec.autoscaling.metrics",
+          metrics.size() + " entries",
+          "at most " + Defaults.MAX_METRICS + " metrics, one of each type (" + types + ")");
+    }
+    Set<MetricSpec.Type> seen = new HashSet<>();
+    for (int i = 0; i < metrics.size(); i++) {
+      MetricSpec m = metrics.get(i);
+      String at = "spec.autoscaling.metrics[" + i + "]";
+      if (m == null) {
+        add(at, null, "an object with type and target");
+        continue;
+      }
+      if (m.getType() == null) {
+        add(at + ".type", null, types);
+      } else if (!seen.add(m.getType())) {
+        add(at + ".type", m.getType().name(), "a type not listed before (each metric once)");
+      }
+      required(at + ".target", m.getTarget(), 1, Integer.MAX_VALUE);
+      range(at + ".tolerance", m.getTolerance(), 0, 1);
+    }
   }
 
   private void checkRules(String path, ScalingRules rules) {
     if (rules == null) {
       return;
     }
-    range(path + ".stabilizationWindowSeconds", rules.getStabilizationWindowSeconds(), 0, 3600);
+    range(
+        path + ".stabilizationWindowSeconds",
+        rules.getStabilizationWindowSeconds(),
+        0,
+        Defaults.MAX_WINDOW_SECONDS);
     if (rules.getPolicies() == null) {
       return;
     }
@@ -200,7 +242,7 @@ public final class SpecValidator {
         add(at + ".type", null, "Pods or Percent");
       }
       required(at + ".value", p.getValue(), 1, Integer.MAX_VALUE);
-      required(at + ".periodSeconds", p.getPeriodSeconds(), 1, 1800);
+      required(at + ".periodSeconds", p.getPeriodSeconds(), 1, Defaults.MAX_PERIOD_SECONDS);
     }
   }
 
