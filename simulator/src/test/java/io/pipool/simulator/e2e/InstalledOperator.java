@@ -260,6 +260,16 @@ final class InstalledOperator implements AutoCloseable {
       }
     }
 
+    /** SIGKILL: the process gets no chance to finish anything it was doing. */
+    void kill() {
+      process.destroyForcibly();
+      try {
+        process.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
     String logText() {
       try {
         return Files.readString(log);
