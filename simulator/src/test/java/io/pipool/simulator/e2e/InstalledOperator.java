@@ -57,6 +57,12 @@ final class InstalledOperator implements AutoCloseable {
     this.work = work;
     this.kubeconfig = kubeconfig;
     this.deploymentEnv = env;
+    // a test JVM stopped by a signal must not leave operator processes behind
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> List.copyOf(replicas).forEach(r -> r.process.destroyForcibly()),
+                "pi-pool-it-operator-cleanup"));
   }
 
   /** Applies the install manifests and prepares the ServiceAccount's kubeconfig. */

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.pipool.api.v1alpha1.NodeStatus;
 import io.pipool.api.v1alpha1.PiServerPool;
 import io.pipool.simulator.PoolTuning;
-import io.pipool.simulator.load.Balancer;
 import io.pipool.simulator.load.LoadGenerator;
 import io.pipool.simulator.node.NodeFiles;
 import io.pipool.simulator.node.SimNode;
@@ -37,7 +36,6 @@ abstract class PoolLifecycleStory {
   static final int SCALE_DOWN_WINDOW = 6;
 
   SimCluster c;
-  Balancer balancer;
   LoadGenerator load;
 
   /** The cluster the story runs on. */
@@ -48,23 +46,11 @@ abstract class PoolLifecycleStory {
     c = newCluster();
     c.startOperator();
     c.applyExample(new PoolTuning(null, null, 1, TARGET_PER_NODE, SCALE_DOWN_WINDOW, 1, 3));
-    balancer = new Balancer(c.sim.vertx(), c.sim.cache()::pods, SimCluster.POOL, 500);
-    load =
-        new LoadGenerator(
-            c.sim.vertx(),
-            new LoadGenerator.Settings(1000, 1000, 50),
-            c.sim.meter(),
-            balancer::endpoints);
+    load = c.startFront().load();
   }
 
   @AfterAll
   void stop() {
-    if (load != null) {
-      load.close();
-    }
-    if (balancer != null) {
-      balancer.close();
-    }
     if (c != null) {
       c.close();
     }

@@ -47,6 +47,7 @@ final class SimCluster implements AutoCloseable {
   private final InstalledOperator installed;
   private KubernetesClient operatorClient;
   private PiPoolOperator operator;
+  private FrontLoad front;
   private int podNames;
   private String lastStopped;
 
@@ -148,6 +149,12 @@ final class SimCluster implements AutoCloseable {
         .atMost(Duration.ofSeconds(60))
         .ignoreExceptions()
         .until(installed::leader, Objects::nonNull);
+  }
+
+  /** Starts the front and its load (see {@link FrontLoad}); {@link #close} stops them. */
+  FrontLoad startFront() {
+    front = FrontLoad.start(this);
+    return front;
   }
 
   /** The example pool with free ports (on loopback) and the given tuning, applied. */
@@ -328,11 +335,27 @@ final class SimCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    if (front != null) {
+      front.close();
+    }
     if (operator != null) {
       stopOperator();
     }
     if (installed != null) {
       installed.close();
+      // a test that failed before deleting its pool must not leave the namespace hanging on the
+      // pool's finalizer, with no operator left, for the next test on this cluster to trip over
+      for (PiServerPool p :
+          client.resources(PiServerPool.class).inNamespace(ns).list().getItems()) {
+        client
+            .resources(PiServerPool.class)
+            .inNamespace(ns)
+            .withName(p.getMetadata().getName())
+            .patch(
+                io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                    io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                "{\"metadata\":{\"finalizers\":null}}");
+      }
       client.namespaces().withName(ns).delete();
       sim.nodes().keySet().forEach(n -> client.nodes().withName(n).delete());
     }
