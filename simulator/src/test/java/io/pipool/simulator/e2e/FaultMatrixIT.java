@@ -281,9 +281,11 @@ class FaultMatrixIT {
         .atMost(WAIT)
         .ignoreExceptions()
         .until(() -> c.phaseOf(lost) != NodeStatus.Phase.Unreachable);
-    // losing the node explains it going out and one other coming in
+    // losing the node explains it going out and one other coming in; once the stand-in serves,
+    // the next decision counts the held node beside it (missing data never scales down), so
+    // desiredReplicas may follow the serving set to 2: a judgment call, see docs/operations.md
     assertNothingUnexplained(
-        w.finish(correct, f -> f.node().equals(lost) != f.serving(), d -> false));
+        w.finish(correct, f -> f.node().equals(lost) != f.serving(), d -> d == 2));
   }
 
   @Test
