@@ -68,6 +68,14 @@ class FaultMatrixIT {
 
   @BeforeAll
   void start() {
+    if (KUBECONFIG == null || KUBECONFIG.isBlank() || NodeNetwork.unavailableReason().isPresent()) {
+      // printed as well, so the skip shows in the build log and not only in the report files
+      System.out.println(
+          "SKIPPED FaultMatrixIT: "
+              + (KUBECONFIG == null || KUBECONFIG.isBlank()
+                  ? "PIPOOL_IT_KUBECONFIG is not set"
+                  : NodeNetwork.unavailableReason().orElse("")));
+    }
     Assumptions.assumeTrue(
         KUBECONFIG != null && !KUBECONFIG.isBlank(),
         "PIPOOL_IT_KUBECONFIG is not set: skipping the fault matrix");

@@ -46,6 +46,7 @@ final class FaultWatch implements AutoCloseable {
    * @param requests responses the load got in the window
    * @param failed requests failed at the front in the window (failed connects, connections closed
    *     by a node, error statuses other than a shedding node's 503)
+   * @param allDecisions every desiredReplicas value published in the window, explained or not
    */
   record Figures(
       String fault,
@@ -53,12 +54,13 @@ final class FaultWatch implements AutoCloseable {
       List<Flip> flaps,
       List<Integer> decisionsOnMissingData,
       long requests,
-      long failed) {
+      long failed,
+      List<Integer> allDecisions) {
 
     String line() {
       return String.format(
           "%s fault=\"%s\" untilCorrect=%.1fs flaps=%d decisionsOnMissingData=%d requests=%d"
-              + " failed=%d load=%s",
+              + " failed=%d desiredPublished=%s load=%s",
           Instant.now(),
           fault,
           untilCorrectMillis / 1000.0,
@@ -66,6 +68,7 @@ final class FaultWatch implements AutoCloseable {
           decisionsOnMissingData.size(),
           requests,
           failed,
+          allDecisions,
           loadAverage());
     }
   }
@@ -169,7 +172,8 @@ final class FaultWatch implements AutoCloseable {
             List.copyOf(flips).stream().filter(explainedFlip.negate()).toList(),
             List.copyOf(decisions).stream().filter(explainedDecision.negate()).toList(),
             after.requests() - before.requests(),
-            after.errors() - before.errors());
+            after.errors() - before.errors(),
+            List.copyOf(decisions));
     String line = f.line();
     System.out.println("FAULT-FIGURES " + line);
     try {
