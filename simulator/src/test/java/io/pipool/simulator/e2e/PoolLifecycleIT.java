@@ -136,7 +136,7 @@ class PoolLifecycleIT extends PoolLifecycleStory {
                 assertThat(op.leader() != null && !stopped.equals(op.leader().name))
                     .as(op::logs)
                     .isTrue());
-    bumpGenerationAndAwaitObserved("after the failover");
+    c.bumpGenerationAndAwaitObserved("after the failover");
     // the on-call's view: who leads since when, and from whom it took over
     String leader = op.leader().name;
     await("status.leader naming " + leader)
@@ -181,7 +181,7 @@ class PoolLifecycleIT extends PoolLifecycleStory {
         .atMost(Duration.ofSeconds(60))
         .ignoreExceptions()
         .untilAsserted(() -> assertThat(op.leader() != null).as(op::logs).isTrue());
-    bumpGenerationAndAwaitObserved("after the API server restart");
+    c.bumpGenerationAndAwaitObserved("after the API server restart");
   }
 
   @Test
@@ -209,29 +209,5 @@ class PoolLifecycleIT extends PoolLifecycleStory {
                             "-o",
                             "jsonpath={.status.replicas}"))
                     .isEqualTo("2"));
-  }
-
-  /** Changes the spec and waits for the operator to report that generation as observed. */
-  private void bumpGenerationAndAwaitObserved(String when) {
-    PiServerPool edited =
-        c.editPool(
-            p -> {
-              var a = p.getSpec().getAutoscaling();
-              a.setTargetConnectionsPerReplica(a.getTargetConnectionsPerReplica() + 1);
-            });
-    long generation = edited.getMetadata().getGeneration();
-    await("observedGeneration " + generation + " " + when)
-        .atMost(Duration.ofSeconds(60))
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              var s = c.pool().getStatus();
-              assertThat(
-                      s != null
-                          && s.getObservedGeneration() != null
-                          && s.getObservedGeneration() >= generation)
-                  .as(() -> c.describe() + c.installed().logs())
-                  .isTrue();
-            });
   }
 }
