@@ -1,5 +1,6 @@
 package io.pipool.agent.cli;
 
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.pipool.agent.NodeAgent;
@@ -182,7 +183,11 @@ public final class Main {
     KubernetesClient client = null;
     if (s.serving().watchPod()
         && ClusterDetector.configured(env, homeDir(env), ClusterDetector.SERVICE_ACCOUNT_TOKEN)) {
-      client = new KubernetesClientBuilder().build();
+      // the pod watch retries on its own (PodLabelWatcher); a request that cannot connect should
+      // fail within seconds so /readyz can say why, not after Fabric8's ten retries (~100 s)
+      Config kube = Config.autoConfigure(null);
+      kube.setRequestRetryBackoffLimit(2);
+      client = new KubernetesClientBuilder().withConfig(kube).build();
     }
     NodeAgent agent;
     try {
