@@ -42,6 +42,12 @@ public final class SysctlRules {
    */
   public static final String RESERVED_PORTS = "net.ipv4.ip_local_reserved_ports";
 
+  /** Linux's default ephemeral port range, where a pool does not set its own. */
+  public static final int KERNEL_EPHEMERAL_LOW = 32768;
+
+  /** The top of Linux's default ephemeral port range. */
+  public static final int KERNEL_EPHEMERAL_HIGH = 60999;
+
   /** The sysctl that takes 0 or 1. */
   public static final String IP_FORWARD = "net.ipv4.ip_forward";
 
