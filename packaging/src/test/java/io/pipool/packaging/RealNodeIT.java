@@ -7,10 +7,10 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.pipool.api.sysctl.SysctlRules;
 import io.pipool.api.v1alpha1.PiServerPool;
 import io.pipool.api.v1alpha1.PiServerPoolSpec;
@@ -161,7 +161,9 @@ class RealNodeIT {
       if (o.getKind().equals("PodDisruptionBudget") || o.getKind().equals("PrometheusRule")) {
         continue;
       }
-      k.resource(o).forceConflicts().serverSideApply();
+      // a plain create or update, as `kubectl apply --validate=false`: server-side apply would
+      // refuse the CRD's x-kubernetes-validations, unknown to v1.20
+      k.resource(o).createOr(NonDeletingOperation::update);
     }
   }
 
@@ -193,15 +195,14 @@ class RealNodeIT {
             .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
   }
 
+  /** The restore Job's completion, from its Event: the Job itself goes with the pool. */
   private static boolean restoreSucceeded(KubernetesClient k, String node) {
-    for (Job j : k.batch().v1().jobs().inNamespace(NS).list().getItems()) {
-      if (j.getStatus() != null
-          && j.getStatus().getSucceeded() != null
-          && j.getStatus().getSucceeded() > 0) {
-        return true;
-      }
-    }
-    return false;
+    return k.v1().events().inNamespace(NS).list().getItems().stream()
+        .anyMatch(
+            e ->
+                "Job".equals(e.getInvolvedObject().getKind())
+                    && e.getInvolvedObject().getName().equals(POOL + "-restore-" + node)
+                    && "Completed".equals(e.getReason()));
   }
 
   private static Map<String, String> normalised(Map<String, String> m) {
