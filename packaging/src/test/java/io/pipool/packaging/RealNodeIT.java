@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.pipool.api.sysctl.SysctlRules;
 import io.pipool.api.v1alpha1.PiServerPool;
 import io.pipool.api.v1alpha1.PiServerPoolSpec;
@@ -161,9 +160,11 @@ class RealNodeIT {
       if (o.getKind().equals("PodDisruptionBudget") || o.getKind().equals("PrometheusRule")) {
         continue;
       }
-      // a plain create or update, as `kubectl apply --validate=false`: server-side apply would
-      // refuse the CRD's x-kubernetes-validations, unknown to v1.20
-      k.resource(o).createOr(NonDeletingOperation::update);
+      // a plain create, as `kubectl create --validate=false`: server-side apply would refuse the
+      // CRD's x-kubernetes-validations, unknown to v1.20 (what a rerun finds installed stays)
+      if (k.resource(o).get() == null) {
+        k.resource(o).create();
+      }
     }
   }
 
