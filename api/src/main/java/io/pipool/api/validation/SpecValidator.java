@@ -47,6 +47,7 @@ public final class SpecValidator {
     v.checkTopLevel(spec);
     v.checkServer(spec.getServer() == null ? new ServerSpec() : spec.getServer());
     v.checkSysctls(spec.getSysctls() == null ? new SysctlSpec() : spec.getSysctls());
+    v.checkEphemeral(spec);
     v.checkThermal(spec.getThermal() == null ? new ThermalSpec() : spec.getThermal());
     v.checkAutoscaling(
         spec.getAutoscaling() == null ? new AutoscalingSpec() : spec.getAutoscaling());
@@ -114,6 +115,40 @@ public final class SpecValidator {
     if (s.getTlsSecret() != null && !DNS_NAME.matcher(s.getTlsSecret()).matches()) {
       add("spec.server.tlsSecret", s.getTlsSecret(), "a Secret name (DNS-1123)");
     }
+  }
+
+  /**
+   * A pool that sets net.ipv4.ip_local_port_range has the agent reserve the pool's ports the range
+   * covers; one that leaves the node's range alone reserves nothing, so its ports must stay out of
+   * the kernel's default ephemeral range, or an outgoing connection can take one first.
+   */
+  private void checkEphemeral(PiServerPoolSpec spec) {
+    if (SysctlRules.desired(spec.getSysctls()).containsKey(SysctlRules.PORT_RANGE)) {
+      return;
+    }
+    ServerSpec s = spec.getServer() == null ? new ServerSpec() : spec.getServer();
+    Map<String, Integer> ports = new java.util.LinkedHashMap<>();
+    ports.put("spec.server.port", s.getPort());
+    ports.put("spec.server.adminPort", s.getAdminPort());
+    ports.put("spec.server.agentCheckPort", s.getAgentCheckPort());
+    ports.forEach(
+        (path, p) -> {
+          if (p != null
+              && p >= SysctlRules.KERNEL_EPHEMERAL_LOW
+              && p <= SysctlRules.KERNEL_EPHEMERAL_HIGH) {
+            add(
+                path,
+                p,
+                "a port outside the kernel's default ephemeral range "
+                    + SysctlRules.KERNEL_EPHEMERAL_LOW
+                    + "-"
+                    + SysctlRules.KERNEL_EPHEMERAL_HIGH
+                    + ", which this pool leaves unreserved; or set "
+                    + SysctlRules.PORT_RANGE
+                    + " (profile HighConcurrency or spec.sysctls.values), and the agent reserves"
+                    + " the pool's ports in it");
+          }
+        });
   }
 
   private void checkSysctls(SysctlSpec s) {

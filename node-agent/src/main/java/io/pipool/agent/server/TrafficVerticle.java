@@ -86,7 +86,7 @@ public final class TrafficVerticle extends AbstractVerticle {
         .requestHandler(this::handle)
         .listen(port, cfg.host())
         .onSuccess(s -> started.complete())
-        .onFailure(started::fail);
+        .onFailure(e -> started.fail(ListenFailure.of("traffic", cfg.host(), port, e)));
   }
 
   /**
