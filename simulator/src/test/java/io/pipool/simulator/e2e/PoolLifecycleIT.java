@@ -99,14 +99,7 @@ class PoolLifecycleIT extends PoolLifecycleStory {
               List<String> lines = kubectl("get", "pisp", "-n", c.ns).lines().toList();
               assertThat(lines.get(0).split("\\s{2,}"))
                   .containsExactly(
-                      "NAME",
-                      "DESIRED",
-                      "SERVING",
-                      "NODES",
-                      "CONNECTIONS",
-                      "MAX °C",
-                      "READY",
-                      "AGE");
+                      "NAME", "DESIRED", "SERVING", "NODES", "TARGETS", "MAX °C", "READY", "AGE");
               List<String> row = Arrays.asList(lines.get(1).trim().split("\\s+"));
               PiServerPool p = c.pool();
               assertThat(row.subList(0, 4))
