@@ -33,7 +33,7 @@ public record Decision(
 
   /** What to hand the next decision. */
   public Memory memory() {
-    return new Memory(nodes, history, moves);
+    return new Memory(nodes, history, moves, desiredReplicas);
   }
 
   /** One past recommendation. */

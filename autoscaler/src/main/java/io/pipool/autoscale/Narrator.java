@@ -28,9 +28,19 @@ final class Narrator {
     this.views = views;
     this.chosen = chosen;
     this.now = now;
+    // A standby chosen while every node still serving is held on missing data stands in for them
+    // (Selector): it replaces them though they keep their label, and is no scale up.
+    boolean standIn =
+        views.stream()
+            .filter(v -> v.serving() && chosen.contains(v.name()))
+            .allMatch(NodeView::held);
     List<NodeView> dropped =
         views.stream()
-            .filter(v -> v.serving() && !chosen.contains(v.name()) && !v.eligible())
+            .filter(
+                v ->
+                    v.serving()
+                        && !v.eligible()
+                        && (!chosen.contains(v.name()) || standIn && v.held()))
             .toList();
     List<String> added = chosen.stream().filter(n -> !servingNow(n)).toList();
     for (int i = 0; i < Math.min(dropped.size(), added.size()); i++) {
@@ -69,6 +79,8 @@ final class Narrator {
         reason = NodeView.staleWhy(v.sample(), now);
         if (chosen.contains(v.name())) {
           reason += "; still serving (missing data never scales down)";
+        } else if (v.serving()) {
+          reason += "; out of rotation, nodes that answer serve in its place";
         }
       } else if (chosen.contains(v.name())) {
         phase = Phase.Serving;
@@ -149,11 +161,22 @@ final class Narrator {
                     + NodeView.staleWhy(v.sample(), now)
                     + ")"
                     + (chosen.contains(v.name())
-                        ? "; still serving, missing data never scales down"
+                        ? "; still serving, missing data never scales down" + besideIt(v)
                         : "")));
+      } else if (v.held() && !chosen.contains(v.name())) {
+        events.add(
+            new Event(
+                true,
+                Reasons.NODE_UNREACHABLE,
+                (policy.dryRun() ? "would take node " : "took node ")
+                    + v.name()
+                    + " out of rotation: it has not answered ("
+                    + NodeView.staleWhy(v.sample(), now)
+                    + ") and nodes that answer serve in its place"
+                    + dry));
       }
     }
-    if (chosen.size() != current) {
+    if (chosen.size() - standIns() != current - heldTakenOut()) {
       boolean up = chosen.size() > current;
       String limit =
           desired < plan.target()
@@ -199,6 +222,22 @@ final class Narrator {
             + at
             + "; not eligible until below "
             + Texts.celsius(policy.resumeCelsius()));
+  }
+
+  /** Standbys that serve beside the held nodes they stand in for (those keep their label). */
+  private int standIns() {
+    return (int)
+        replaces.values().stream().filter(r -> r.held() && chosen.contains(r.name())).count();
+  }
+
+  /** Held nodes this decision takes out: a stand-in already serves, so no scale down. */
+  private int heldTakenOut() {
+    return (int) views.stream().filter(v -> v.held() && !chosen.contains(v.name())).count();
+  }
+
+  private String besideIt(NodeView v) {
+    String by = replacedBy.get(v.name());
+    return by == null ? "" : "; " + by + ", which answers, serves beside it";
   }
 
   private String replacement(NodeView v) {

@@ -34,13 +34,17 @@ final class Planner {
    * missing data never scales down.
    */
   static Plan auto(ScalePolicy p, List<NodeView> views, Memory memory, Instant now) {
-    int current = (int) views.stream().filter(NodeView::serving).count();
+    int serving = (int) views.stream().filter(NodeView::serving).count();
     int freshServing = (int) views.stream().filter(v -> v.serving() && v.fresh()).count();
+    // While a serving node's data is missing, the size held is the last decision's, not the
+    // serving count: a node standing in beside one nobody sees is not a scale up.
+    int floor = memory.desired() != null ? memory.desired() : serving;
+    int current = freshServing < serving ? Math.min(serving, floor) : serving;
     List<Recommendation> pruned = Behavior.pruned(memory.recommendations(), now, p);
     String within = "within " + p.staleAfter().toSeconds() + " s";
     List<MetricValue> judged = new ArrayList<>();
     for (MetricTarget m : p.metrics()) {
-      judged.add(judge(m, views, current));
+      judged.add(judge(m, views, current, floor));
     }
     MetricValue driver =
         judged.stream()
@@ -57,9 +61,9 @@ final class Planner {
               : driver == null
                   ? "no agent reported " + metricNames(p) + " " + within
                   : "only " + freshServing + " of " + current + " serving nodes answered " + within;
-      String hold = "holding " + Texts.plural(current, "serving node", "serving nodes");
+      String hold = "holding " + Texts.plural(floor, "serving node", "serving nodes");
       return new Plan(
-          current,
+          floor,
           pruned,
           List.of(),
           condition(
@@ -76,17 +80,17 @@ final class Planner {
     }
     String cause = cause(metrics);
     int recommended = driver.proposed();
-    if (pruned.isEmpty() && current > 0) {
-      // No memory (new pool, lost status, autoscaling just switched on): count the nodes serving
-      // now as a recommendation, so the first decisions cannot scale down before the window.
-      pruned = List.of(new Recommendation(now, current));
+    if (pruned.isEmpty() && floor > 0) {
+      // No memory (new pool, lost status, autoscaling just switched on): count the size held now
+      // as a recommendation, so the first decisions cannot scale down before the window.
+      pruned = List.of(new Recommendation(now, floor));
     }
     int stabilized = Behavior.stabilize(current, recommended, pruned, p, now);
     int bounded = Math.max(p.minReplicas(), Math.min(p.maxReplicas(), stabilized));
     int limitedCount = Behavior.rateLimit(bounded, current, p, memory.moves(), now);
 
     StringBuilder active = new StringBuilder(cause).append(": recommend ").append(recommended);
-    int missing = current - freshServing;
+    int missing = serving - freshServing;
     if (missing > 0) {
       active
           .append("; ")
@@ -120,13 +124,15 @@ final class Planner {
   /**
    * One metric's average per serving node and the count it proposes. Nodes that did not answer, or
    * did not report this metric, add nothing and are not counted as idle: while any serving node's
-   * value is missing the metric proposes no fewer nodes than serve now.
+   * value is missing the metric proposes no fewer nodes than {@code floor}, the size held.
    */
-  static MetricValue judge(MetricTarget m, List<NodeView> views, int current) {
+  static MetricValue judge(MetricTarget m, List<NodeView> views, int current, int floor) {
     double total = 0;
     int reporting = 0;
     int servingReporting = 0;
+    int serving = 0;
     for (NodeView v : views) {
+      serving += v.serving() ? 1 : 0;
       Double value = v.fresh() ? v.value(m.metric()) : null;
       if (value != null) {
         total += value;
@@ -138,7 +144,7 @@ final class Planner {
       return new MetricValue(m.metric(), null, m.target(), null, false);
     }
     int raw = raw(total, current, m);
-    int proposed = servingReporting < current ? Math.max(raw, current) : raw;
+    int proposed = servingReporting < serving ? Math.max(raw, floor) : raw;
     return new MetricValue(m.metric(), total / Math.max(current, 1), m.target(), proposed, false);
   }
 

@@ -22,6 +22,7 @@ final class Loop {
   List<NodeState> nodes = List.of();
   List<Recommendation> history = List.of();
   List<ScaleMove> moves = List.of();
+  Integer desired;
   final List<Decision> decisions = new ArrayList<>();
 
   Loop(ScalePolicy policy, Fleet fleet, String... serving) {
@@ -37,7 +38,7 @@ final class Loop {
             policy,
             fleet.samples(clock.instant(), serving),
             serving,
-            new Memory(nodes, history, moves),
+            new Memory(nodes, history, moves, desired),
             clock);
     decisions.add(d);
     if (!policy.dryRun()) {
@@ -46,6 +47,7 @@ final class Loop {
     nodes = d.nodes();
     history = d.history();
     moves = d.moves();
+    desired = d.desiredReplicas();
     clock.advance(policy.pollInterval());
     return d;
   }

@@ -69,12 +69,50 @@ class MissingDataTest {
     // serve from nodes nobody sees while one that answers stands by (it might serve nothing)
     assertThat(d.serving()).containsExactlyInAnyOrder("pi-3", "pi-1");
     assertThat(d.desiredReplicas()).as("no decision on missing data").isEqualTo(1);
-    assertThat(loop.step().serving())
-        .as("and no flap after")
-        .containsExactlyInAnyOrder("pi-3", "pi-1");
+    assertThat(d.moves()).as("a stand-in is no scale move").isEmpty();
+    assertThat(messages(d, Reasons.SCALED_UP)).isEmpty();
+    assertThat(messages(d, Reasons.NODE_UNREACHABLE))
+        .containsExactly(
+            "node pi-3 stopped answering (connect timed out); still serving, missing data never"
+                + " scales down; pi-1, which answers, serves beside it");
+    assertThat(loop.state("pi-1").reason()).isEqualTo("replaces pi-3 (unreachable)");
+
+    Decision next = loop.step();
+    assertThat(next.desiredReplicas())
+        .as("the stand-in's own sample decides nothing on pi-3's missing data")
+        .isEqualTo(1);
+    assertThat(next.serving()).as("pi-1 serves in pi-3's place").containsExactly("pi-1");
+    assertThat(next.moves()).isEmpty();
+    assertThat(messages(next, Reasons.SCALED_DOWN)).isEmpty();
+    assertThat(messages(next, Reasons.NODE_UNREACHABLE))
+        .containsExactly(
+            "took node pi-3 out of rotation: it has not answered (connect timed out) and nodes"
+                + " that answer serve in its place");
+    assertThat(loop.state("pi-3").phase()).isEqualTo(Phase.Unreachable);
+    assertThat(loop.step().serving()).as("and no flap after").containsExactly("pi-1");
 
     fleet.node("pi-3").reachable = true;
-    assertThat(loop.step().serving()).as("back to one once pi-3 answers").hasSize(1);
+    Decision back = loop.step();
+    assertThat(back.serving()).as("pi-3 answers again: a standby").containsExactly("pi-1");
+    assertThat(back.desiredReplicas()).isEqualTo(1);
+    assertThat(loop.decisions).extracting(Decision::desiredReplicas).containsOnly(1);
+  }
+
+  @Test
+  void aStandInUnderLoadScalesOnlyOnWhatTheAnsweringNodesCarry() {
+    Fleet fleet = Fleet.of(4).load(2900);
+    Loop loop = new Loop(policy().immediateBothWays().build(), fleet, "pi-3");
+    loop.step();
+    fleet.node("pi-3").reachable = false;
+    loop.step(); // pi-1 stands in
+
+    // pi-1 reports its share of 2,900 connections, pi-3's is unknown: still one node's worth
+    assertThat(loop.step().desiredReplicas()).isEqualTo(1);
+
+    fleet.load(9000); // real load the answering node reports: a decision on data, not on pi-3
+    Decision up = loop.step();
+    assertThat(up.desiredReplicas()).isEqualTo(3);
+    assertThat(up.serving()).hasSize(3).doesNotContain("pi-3");
   }
 
   @Test

@@ -51,6 +51,7 @@ class RestartTest {
             loop.history = List.of();
             loop.nodes = List.of();
             loop.moves = List.of();
+            loop.desired = null;
           }
           default -> {}
         }

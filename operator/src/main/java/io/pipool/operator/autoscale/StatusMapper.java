@@ -22,7 +22,11 @@ public final class StatusMapper {
 
   /** The autoscaler's whole memory as last written. */
   public static Memory memory(PiServerPoolStatus status) {
-    return new Memory(previous(status), history(status), moves(status));
+    return new Memory(
+        previous(status),
+        history(status),
+        moves(status),
+        status == null ? null : status.getDesiredReplicas());
   }
 
   /** The scale moves as last written; entries without a direction, counts or time are skipped. */

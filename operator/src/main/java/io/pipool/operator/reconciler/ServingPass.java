@@ -150,7 +150,7 @@ final class ServingPass {
         seen.policy(),
         seen.samples(),
         seen.current(),
-        new Memory(stored.nodes(), history, stored.moves()),
+        new Memory(stored.nodes(), history, stored.moves(), stored.desired()),
         clock);
   }
 

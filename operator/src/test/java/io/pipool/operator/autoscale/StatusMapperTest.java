@@ -6,6 +6,7 @@ import io.pipool.api.v1alpha1.NodeStatus;
 import io.pipool.api.v1alpha1.PiServerPoolStatus;
 import io.pipool.api.v1alpha1.Recommendation;
 import io.pipool.autoscale.Decision;
+import io.pipool.autoscale.Memory;
 import io.pipool.autoscale.NodeState;
 import java.time.Instant;
 import java.util.List;
@@ -72,5 +73,15 @@ class StatusMapperTest {
   void aFreshPoolHasNoMemory() {
     assertThat(StatusMapper.previous(null)).isEmpty();
     assertThat(StatusMapper.history(new PiServerPoolStatus())).isEmpty();
+    assertThat(StatusMapper.memory(null)).isEqualTo(Memory.EMPTY);
+    assertThat(StatusMapper.memory(new PiServerPoolStatus()).desired()).isNull();
+  }
+
+  @Test
+  void theLastDesiredCountComesBackAsTheSizeMissingDataHolds() {
+    PiServerPoolStatus status = new PiServerPoolStatus();
+    status.setDesiredReplicas(3);
+
+    assertThat(StatusMapper.memory(status).desired()).isEqualTo(3);
   }
 }
