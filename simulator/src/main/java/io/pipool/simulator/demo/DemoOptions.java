@@ -23,6 +23,8 @@ import java.util.Map;
  * @param kubeconfigOut where to write a kubeconfig for kubectl, or null for the work folder
  * @param netns put the nodes in a network namespace of the simulator's own, with addresses a real
  *     API server accepts for Service endpoints (agents run as processes inside it)
+ * @param realNode with kubeconfig: a real node of that cluster (bin/node) that joins the pool
+ *     beside the simulated ones, or null
  * @param plain print a line per second instead of redrawing the screen
  * @param help print the usage and exit
  * @param front what balances the load over the nodes
@@ -41,6 +43,7 @@ public record DemoOptions(
     Path agentJar,
     Path kubeconfigOut,
     boolean netns,
+    String realNode,
     boolean plain,
     boolean help,
     Front front) {
@@ -89,10 +92,14 @@ public record DemoOptions(
                              server accepts for Service endpoints; needs root); the agents
                              run inside it in one JVM of their own (a JVM each with
                              --agent-jar)
+        --real-node NAME     with --kubeconfig: the pool takes in that real node (bin/node)
+                             beside the simulated ones; its agent pod runs from the agent
+                             image on a real kubelet
         --local-control-plane
                              (bin/demo) build on first use and start a real Kubernetes
                              v1.20.2 control plane on loopback, run the story on it with
-                             --netns, and stop it at the end
+                             --netns, and stop it at the end; with --real-node (no value
+                             there) also one real node (bin/node) in the pool
         --kubeconfig-out FILE
                              where to write a kubeconfig for kubectl against the embedded
                              API server (default: kubectl.kubeconfig in the demo's work
@@ -126,6 +133,7 @@ public record DemoOptions(
     Path agentJar = null;
     Path kubeconfigOut = null;
     boolean netns = false;
+    String realNode = null;
     boolean plain = false;
     boolean help = false;
     Front front = Front.AUTO;
@@ -151,6 +159,7 @@ public record DemoOptions(
         case "--agent-jar" -> agentJar = Path.of(value.get());
         case "--kubeconfig-out" -> kubeconfigOut = Path.of(value.get());
         case "--front" -> front = front(value.get());
+        case "--real-node" -> realNode = value.get();
         default ->
             throw new IllegalArgumentException(
                 "unknown option \"" + a + "\"; run bin/demo --help for the options");
@@ -168,6 +177,11 @@ public record DemoOptions(
           "--netns: needs --kubeconfig (a real cluster); bin/demo --local-control-plane starts"
               + " one");
     }
+    if (realNode != null && kubeconfig == null) {
+      throw new IllegalArgumentException(
+          "--real-node: needs --kubeconfig (the cluster the node joined); bin/demo"
+              + " --local-control-plane --real-node starts both");
+    }
     return new DemoOptions(
         nodes,
         Duration.ofSeconds(duration),
@@ -182,6 +196,7 @@ public record DemoOptions(
         agentJar,
         kubeconfigOut,
         netns,
+        realNode,
         plain,
         help,
         front);

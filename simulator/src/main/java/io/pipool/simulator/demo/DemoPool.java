@@ -45,17 +45,26 @@ final class DemoPool {
                   new MetricSpec(MetricSpec.Type.RequestsPerSecond, targetRequestsPerSecond(o))));
     }
     if (front == DemoOptions.Front.HAPROXY) {
-      int agentCheck =
-          pool.getSpec().getServer().getAgentCheckPort() == null
-              ? 9101
-              : pool.getSpec().getServer().getAgentCheckPort();
-      if (!FreePorts.freeEverywhere(addresses, agentCheck)) {
-        agentCheck = FreePorts.pick(addresses, 1).get(0);
-      }
-      pool.getSpec().getServer().setAgentCheckPort(agentCheck);
+      pool.getSpec()
+          .getServer()
+          .setAgentCheckPort(
+              agentCheckPort(pool.getSpec().getServer().getAgentCheckPort(), addresses, shared));
     } else {
       pool.getSpec().getServer().setAgentCheckPort(null);
     }
+  }
+
+  /**
+   * The agent-check port: the pool's (9101 when it sets none), moved only when the nodes share this
+   * machine's loopback ports and it is taken there. In a network namespace of the simulator's own
+   * every port is free, and its addresses cannot be bound from here to check.
+   */
+  static int agentCheckPort(Integer configured, List<String> addresses, boolean shared) {
+    int port = configured == null ? 9101 : configured;
+    if (shared && !FreePorts.freeEverywhere(addresses, port)) {
+      return FreePorts.pick(addresses, 1).get(0);
+    }
+    return port;
   }
 
   /**

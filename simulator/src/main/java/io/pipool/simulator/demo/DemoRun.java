@@ -26,6 +26,9 @@ final class DemoRun {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   // a JVM per agent starts slower on a small machine: a few seconds of CPU each
   private static final Duration READY_TIMEOUT_PER_AGENT_PROCESS = Duration.ofSeconds(10);
+  // a real node starts its agent pod (init container, then the agent's JVM) and, at the end, a
+  // restore Job's pod through containerd
+  private static final Duration REAL_NODE_EXTRA = Duration.ofSeconds(90);
   static final String NS = "default";
 
   /** Pause between a response and the next request on one of the load's connections. */
@@ -93,6 +96,26 @@ final class DemoRun {
     }
     DemoOptions.Front front = Fronting.resolve(o.front());
     DemoPool.tune(pool, o, front, sim, out);
+    if (o.realNode() != null) {
+      // the simulated Pis say arm64, a real node here amd64: select on what both carry (the
+      // demo's control plane has no other nodes)
+      pool.getSpec().setNodeSelector(Map.of("kubernetes.io/os", "linux"));
+      pool.getSpec().getAutoscaling().setMaxReplicas(o.nodes() + 1);
+      var values = pool.getSpec().getSysctls().getValues();
+      if (!values.isEmpty()) {
+        // the real node lives in a network namespace: a sysctl that is not one of a namespace's
+        // (net.core.netdev_max_backlog) does not exist there, and the init container would fail
+        out.println(
+            "without the pool's extra sysctls "
+                + values.keySet()
+                + " (the real node is a network namespace of this machine; its profile stays)");
+        values.clear();
+      }
+      out.println(
+          "the pool takes in the real node "
+              + o.realNode()
+              + " too: its agent pod runs from the agent image on a real kubelet");
+    }
     pool.getMetadata().setNamespace(NS);
     client.resource(pool).create();
     String name = pool.getMetadata().getName();
@@ -134,7 +157,7 @@ final class DemoRun {
         elapsed = clockElapsed.get();
         load.target(profile.connectionsAt(elapsed));
         if (heated == null && elapsed.compareTo(o.heatAt()) >= 0) {
-          heated = busiest(perNode.get());
+          heated = busiest(perNode.get(), sim);
           if (heated != null) {
             sim.thermal().model(heated).setExtraAmbient(30);
           }
@@ -186,7 +209,7 @@ final class DemoRun {
           sim.client().resources(PiServerPool.class).inNamespace(NS).withName(name).get();
       if (p != null
           && p.getStatus() != null
-          && p.getStatus().getNodes().size() == o.nodes()
+          && p.getStatus().getNodes().size() == o.nodes() + (o.realNode() == null ? 0 : 1)
           && p.getStatus().getNodes().stream()
               .allMatch(
                   n ->
@@ -200,17 +223,20 @@ final class DemoRun {
   }
 
   private Duration readyTimeout() {
+    Duration base = o.realNode() == null ? READY_TIMEOUT : READY_TIMEOUT.plus(REAL_NODE_EXTRA);
     return o.agentJar() == null
-        ? READY_TIMEOUT
-        : READY_TIMEOUT.plus(READY_TIMEOUT_PER_AGENT_PROCESS.multipliedBy(o.nodes()));
+        ? base
+        : base.plus(READY_TIMEOUT_PER_AGENT_PROCESS.multipliedBy(o.nodes()));
   }
 
   /**
-   * The node carrying the most traffic, or null while none carries any (then the caller asks again
-   * on its next round): heating a node out of rotation would show nothing.
+   * The simulated node carrying the most traffic, or null while none carries any (then the caller
+   * asks again on its next round): heating a node out of rotation would show nothing, and a real
+   * node's air is not the simulator's to heat.
    */
-  private static String busiest(Map<String, Integer> perNode) {
+  private static String busiest(Map<String, Integer> perNode, Simulator sim) {
     return perNode.entrySet().stream()
+        .filter(e -> sim.nodes().containsKey(e.getKey()))
         .filter(e -> e.getValue() != null && e.getValue() > 0)
         .max(Map.Entry.comparingByValue())
         .map(Map.Entry::getKey)
@@ -229,10 +255,24 @@ final class DemoRun {
     return "load ramps up through the thousands of connections";
   }
 
+  /** How the real node's restore Job ended, from its Events (the Job goes with the pool). */
+  private String restoreJobOutcome(Simulator sim, String pool) {
+    String job = pool + "-restore-" + o.realNode();
+    return sim.client().v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> "Job".equals(e.getInvolvedObject().getKind()))
+        .filter(e -> job.equals(e.getInvolvedObject().getName()))
+        .map(io.fabric8.kubernetes.api.model.Event::getReason)
+        .filter(r -> "Completed".equals(r) || "BackoffLimitExceeded".equals(r))
+        .findFirst()
+        .orElse("no outcome seen");
+  }
+
   private String deletePool(Simulator sim, String name) throws InterruptedException {
     sim.client().resources(PiServerPool.class).inNamespace(NS).withName(name).delete();
     // a restore Job per node: on a real control plane its Job controller paces their creation
-    Duration limit = Duration.ofSeconds(30 + (sim.api() == null ? o.nodes() : 0));
+    Duration limit =
+        Duration.ofSeconds(30 + (sim.api() == null ? o.nodes() : 0))
+            .plus(o.realNode() == null ? Duration.ZERO : REAL_NODE_EXTRA);
     long deadline = System.nanoTime() + limit.toNanos();
     while (System.nanoTime() < deadline) {
       if (sim.client().resources(PiServerPool.class).inNamespace(NS).withName(name).get() == null) {
@@ -245,7 +285,11 @@ final class DemoRun {
                             .replace('\t', ' ')
                             .equals(NodeFiles.readSysctl(n, "net.ipv4.ip_local_port_range")))
                 .count();
-        return "original sysctls restored on " + restored + " of " + o.nodes() + " nodes";
+        String simulated =
+            "original sysctls restored on " + restored + " of " + o.nodes() + " simulated nodes";
+        return o.realNode() == null
+            ? simulated
+            : simulated + "; the real node's restore Job: " + restoreJobOutcome(sim, name);
       }
       Thread.sleep(250);
     }

@@ -8,6 +8,9 @@ public final class LiveView {
   private static final String CLEAR = "\033[H\033[2J";
   private static final int MAX_ROWS = 24;
 
+  /** The cooling column of a real node's row (bin/demo --real-node). */
+  public static final String REAL = "real node";
+
   private LiveView() {}
 
   /** The full view; {@code ansi} prefixes the escape that clears the terminal. */
@@ -19,8 +22,9 @@ public final class LiveView {
     sb.append(
         String.format(
             Locale.ROOT,
-            "pi-pool demo: %d simulated Raspberry Pi 4 nodes, real operator and agents   t=%3ds%n",
-            f.nodes().size(),
+            "pi-pool demo: %d simulated Raspberry Pi 4 nodes%s, real operator and agents   t=%3ds%n",
+            f.nodes().stream().filter(r -> !REAL.equals(r.profile())).count(),
+            f.nodes().stream().anyMatch(r -> REAL.equals(r.profile())) ? " and a real node" : "",
             f.elapsed().toSeconds()));
     sb.append(
         String.format(
@@ -60,14 +64,15 @@ public final class LiveView {
       sb.append(
           String.format(
               Locale.ROOT,
-              "%-7s %-15s %-11s %-12s %6d %7.0f %6.1f °C  %s%n",
+              "%-7s %-15s %-11s %-12s %6d %7.0f %9s  %s%n",
               r.name(),
               r.address(),
               r.profile(),
               r.phase(),
               r.connections(),
               r.requestsPerSecond(),
-              r.celsius(),
+              // a real node without a thermal zone reports no temperature
+              Double.isNaN(r.celsius()) ? "-" : String.format(Locale.ROOT, "%6.1f °C", r.celsius()),
               r.sysctls()));
     }
     sb.append(String.format("%nstory: %s%n", f.story()));
@@ -77,7 +82,12 @@ public final class LiveView {
 
   /** A one-line summary, for output that is not a terminal. */
   public static String line(Frame f) {
-    double hottest = f.nodes().stream().mapToDouble(Frame.Row::celsius).max().orElse(0);
+    double hottest =
+        f.nodes().stream()
+            .mapToDouble(Frame.Row::celsius)
+            .filter(c -> !Double.isNaN(c))
+            .max()
+            .orElse(0);
     return String.format(
         Locale.ROOT,
         "t=%3ds desired=%s serving=%s%s open=%d/%d hottest=%.1f°C %s | %s",

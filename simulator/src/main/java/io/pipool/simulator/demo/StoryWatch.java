@@ -63,6 +63,21 @@ final class StoryWatch {
               sim.thermal().model(n.name()).celsius(),
               s == null || s.getSysctls() == null ? "-" : s.getSysctls().name()));
     }
+    // a real node in the pool (bin/demo --real-node): what its agent reports, nothing simulated
+    status.values().stream()
+        .filter(s -> !sim.nodes().containsKey(s.getName()))
+        .forEach(
+            s ->
+                rows.add(
+                    new Frame.Row(
+                        s.getName(),
+                        s.getPodIP() == null ? "-" : s.getPodIP(),
+                        LiveView.REAL,
+                        s.getPhase() == null ? "-" : s.getPhase().name(),
+                        perNode.getOrDefault(s.getName(), 0),
+                        s.getRequestsPerSecond() == null ? 0 : s.getRequestsPerSecond(),
+                        s.getTemperatureCelsius() == null ? Double.NaN : s.getTemperatureCelsius(),
+                        s.getSysctls() == null ? "-" : s.getSysctls().name())));
     return new Frame(
         t,
         rows,

@@ -77,4 +77,16 @@ class DemoOptionsTest {
     assertThat(o.agentJar()).as("agents share one JVM unless --agent-jar").isNull();
     assertThat(parse().netns()).isFalse();
   }
+
+  @Test
+  void aRealNodeNeedsARealCluster() {
+    assertThatThrownBy(() -> parse("--real-node", "pipool-node-8"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--real-node: needs --kubeconfig");
+    assertThatThrownBy(() -> parse("--kubeconfig", "/tmp/k", "--real-node"))
+        .hasMessageContaining("--real-node: needs a value");
+    assertThat(parse("--kubeconfig", "/tmp/k", "--real-node=pipool-node-8").realNode())
+        .isEqualTo("pipool-node-8");
+    assertThat(parse().realNode()).isNull();
+  }
 }

@@ -62,4 +62,35 @@ class LiveViewTest {
     assertThat(LiveView.line(frame(2))).contains("serving=2 endpoints=2 ");
     assertThat(LiveView.screen(frame(), false)).doesNotContain("endpoints");
   }
+
+  @Test
+  void aRealNodeShowsAsSuchWithoutATemperature() {
+    Frame f = frame();
+    List<Frame.Row> rows = new java.util.ArrayList<>(f.nodes());
+    rows.add(
+        new Frame.Row(
+            "pipool-node-8", "198.19.8.2", LiveView.REAL, "Standby", 0, 0, Double.NaN, "Applied"));
+    Frame mixed =
+        new Frame(
+            f.elapsed(),
+            rows,
+            f.desired(),
+            f.serving(),
+            f.endpoints(),
+            f.target(),
+            f.loadTarget(),
+            f.open(),
+            f.requestsPerSecond(),
+            f.shed(),
+            f.errors(),
+            f.latestEvent(),
+            f.story());
+    String s = LiveView.screen(mixed, false);
+    assertThat(s).contains("2 simulated Raspberry Pi 4 nodes and a real node");
+    assertThat(s.lines().filter(l -> l.startsWith("pipool-node-8")).findFirst().orElseThrow())
+        .contains("198.19.8.2", "real node", "Standby")
+        .doesNotContain("NaN", "°C");
+    assertThat(LiveView.line(mixed)).contains("hottest=77.3°C");
+    assertThat(LiveView.screen(frame(), false)).contains("2 simulated Raspberry Pi 4 nodes,");
+  }
 }
