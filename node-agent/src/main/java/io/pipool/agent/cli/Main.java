@@ -49,6 +49,9 @@ public final class Main {
 
       Commands:
         serve --config agent.yaml            serve traffic, watch temperature and sysctls, report
+                                             (--config again: one more server in the same JVM,
+                                             as the image build's AOT training runs Echo, Static
+                                             and Proxy at once)
         apply-sysctls --config agent.yaml    validate, save originals (first time only), write,
                                              read back; exit 0 only when every value holds
         restore-sysctls [--config agent.yaml] write the saved originals back, remove the state file
@@ -79,9 +82,14 @@ public final class Main {
       out.print(HELP.formatted(NodeAgent.version()));
       return OK;
     }
+    List<Path> configs;
     Path config;
     try {
-      config = configOption(List.of(args).subList(1, args.length));
+      configs = configOptions(List.of(args).subList(1, args.length));
+      config = configs.isEmpty() ? null : configs.get(0);
+      if (configs.size() > 1 && !command.equals("serve")) {
+        throw new IllegalArgumentException("only serve takes --config more than once");
+      }
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());
       err.println("run with --help for usage");
@@ -89,7 +97,10 @@ public final class Main {
     }
     try {
       return switch (command) {
-        case "serve" -> serve(required(config, command), env, err);
+        case "serve" -> {
+          required(config, command);
+          yield serve(configs, env, err);
+        }
         case "apply-sysctls" ->
             sysctls(
                 true, allowedSysctls(ConfigLoader.load(required(config, command), env)), out, err);
@@ -108,19 +119,19 @@ public final class Main {
     }
   }
 
-  private static Path configOption(List<String> rest) {
-    Path config = null;
+  private static List<Path> configOptions(List<String> rest) {
+    List<Path> configs = new ArrayList<>();
     for (int i = 0; i < rest.size(); i++) {
       String a = rest.get(i);
       if (a.equals("--config") && i + 1 < rest.size()) {
-        config = Path.of(rest.get(++i));
+        configs.add(Path.of(rest.get(++i)));
       } else if (a.startsWith("--config=")) {
-        config = Path.of(a.substring("--config=".length()));
+        configs.add(Path.of(a.substring("--config=".length())));
       } else {
         throw new IllegalArgumentException("unexpected argument \"" + a + "\"");
       }
     }
-    return config;
+    return configs;
   }
 
   private static Path required(Path config, String command) {
@@ -159,8 +170,16 @@ public final class Main {
     return OK;
   }
 
-  private static int serve(Path config, Map<String, String> env, PrintStream err) {
-    AgentConfig s = allowedSysctls(ConfigLoader.load(config, env));
+  /**
+   * Serves one server per configuration in one JVM and one Vert.x; the first configuration gives
+   * the logging and the Kubernetes watch. More than one is for the image build's AOT training.
+   */
+  private static int serve(List<Path> configs, Map<String, String> env, PrintStream err) {
+    List<AgentConfig> settings = new ArrayList<>();
+    for (Path config : configs) {
+      settings.add(allowedSysctls(ConfigLoader.load(config, env)));
+    }
+    AgentConfig s = settings.get(0);
     LogSetup.configure(
         (ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory(),
         s.logging(),
@@ -184,43 +203,40 @@ public final class Main {
         && ClusterDetector.configured(env, homeDir(env), ClusterDetector.SERVICE_ACCOUNT_TOKEN)) {
       client = new KubernetesClientBuilder().build();
     }
-    NodeAgent agent;
-    try {
-      agent =
-          NodeAgent.start(vertx, s, client, Clock.systemUTC())
-              .toCompletionStage()
-              .toCompletableFuture()
-              .get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      err.println("cannot start: " + cause.getMessage());
-      close(vertx, client);
-      return FAILED;
+    List<NodeAgent> agents = new ArrayList<>();
+    for (AgentConfig c : settings) {
+      NodeAgent agent;
+      try {
+        agent =
+            NodeAgent.start(vertx, c, agents.isEmpty() ? client : null, Clock.systemUTC())
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(60, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        err.println("cannot start: " + cause.getMessage());
+        agents.forEach(a -> stop(a, c, log));
+        close(vertx, client);
+        return FAILED;
+      }
+      agents.add(agent);
+      log.info(
+          "serving {} on {}:{}{}, admin on {}:{}, maxConnections {}, transport {}",
+          c.server().mode(),
+          c.server().host(),
+          agent.trafficPort(),
+          c.server().tls() ? " (TLS)" : "",
+          c.server().adminHost(),
+          agent.adminPort(),
+          agent.state().gate().maxConnections(),
+          vertx.isNativeTransportEnabled() ? "epoll" : "nio");
     }
-    log.info(
-        "serving {} on {}:{}{}, admin on {}:{}, maxConnections {}, transport {}",
-        s.server().mode(),
-        s.server().host(),
-        agent.trafficPort(),
-        s.server().tls() ? " (TLS)" : "",
-        s.server().adminHost(),
-        agent.adminPort(),
-        agent.state().gate().maxConnections(),
-        vertx.isNativeTransportEnabled() ? "epoll" : "nio");
     CountDownLatch stopped = new CountDownLatch(1);
     final KubernetesClient kube = client;
     Runnable shutdown =
         () -> {
           log.info("signal received: readiness false, draining");
-          try {
-            agent
-                .stop()
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get(s.shutdownGraceSeconds() + 10L, TimeUnit.SECONDS);
-          } catch (Exception e) {
-            log.warn("shutdown did not complete cleanly: {}", e.toString());
-          }
+          agents.forEach(a -> stop(a, s, log));
           close(vertx, kube);
           stopped.countDown();
         };
@@ -234,6 +250,18 @@ public final class Main {
     }
     log.info("stopped");
     return OK;
+  }
+
+  private static void stop(NodeAgent agent, AgentConfig s, Logger log) {
+    try {
+      agent
+          .stop()
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(s.shutdownGraceSeconds() + 10L, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("shutdown did not complete cleanly: {}", e.toString());
+    }
   }
 
   private static Path homeDir(Map<String, String> env) {

@@ -62,7 +62,9 @@ class MainTest {
     "apply-sysctls, 2",
     "'serve --config', 2",
     "'serve --config a.yaml extra', 2",
-    "'serve --config /no/such/agent.yaml', 2"
+    "'serve --config /no/such/agent.yaml', 2",
+    "'serve --config a.yaml --config /no/such/agent.yaml', 2",
+    "'apply-sysctls --config a.yaml --config b.yaml', 2"
   })
   void usageErrorsExitTwo(String line, int code) {
     String[] args = line.isEmpty() ? new String[0] : line.split(" ");
