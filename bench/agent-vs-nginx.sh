@@ -153,10 +153,10 @@ for v in "${variants[@]}"; do
 done
 RECIPE="$ROOT/node-agent/src/main/image/image.json"
 LIMIT_MIB="$(jq -r .memoryLimit "$RECIPE" | sed 's/Mi$//')"
-# milliseconds since the epoch at which a process started (its /proc start time, 10 ms steps)
-proc_start_ms() {
-  awk -v hz="$(getconf CLK_TCK)" -v btime="$(awk '/^btime/ {print $2}' /proc/stat)" \
-    '{ sub(/^.*\) /, ""); printf "%d", btime * 1000 + $20 * 1000 / hz }' "/proc/$1/stat"
+# how long a process has been running, in milliseconds (/proc/uptime against its start time)
+proc_age_ms() {
+  awk -v hz="$(getconf CLK_TCK)" -v up="$(cut -d' ' -f1 /proc/uptime)" \
+    '{ sub(/^.*\) /, ""); printf "%.0f", (up - $20 / hz) * 1000 }' "/proc/$1/stat"
 }
 # Starts one image under podman: host network, the server CPU, the recipe's memory limit, a
 # read-only root, uid 10001 (the image's own), no capabilities; variants add flags to the entrypoint.
@@ -170,7 +170,7 @@ start_image() {
     entry=("${entry[@]:0:${#entry[@]}-2}" "${extra[@]}" "${entry[@]: -2}")
   fi
   pm run -d --name "bench-$name" --network host --cpuset-cpus "$SERVER_CPU" \
-    --memory "${LIMIT_MIB}m" --memory-swap "${LIMIT_MIB}m" --ulimit "nofile=$NOFILE:$NOFILE" \
+    --memory "${LIMIT_MIB}m" --memory-swap "${LIMIT_MIB}m" --ulimit "nofile=$NOFILE:$NOFILE" --ulimit nproc=4096:4096 \
     --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges \
     --volume "$WORK/$name.d:/etc/pi-pool:ro" \
     ${entry:+--entrypoint java} "${IMAGE_OF[$name]}" ${entry:+"${entry[@]}"} serve --config /etc/pi-pool/agent.yaml > /dev/null
@@ -204,7 +204,7 @@ for i in "${!NAMES[@]}"; do
   fi
   URL_OF[$name]="http://127.0.0.1:$port/"
   READY_OF[$name]=$(wait_ready "http://127.0.0.1:$((AGENT_ADMIN + 2 * i))/readyz" "$start")
-  READY_JVM_OF[$name]=$(( start + READY_OF[$name] - $(proc_start_ms "${PID_OF[$name]}") ))
+  READY_JVM_OF[$name]=$(( $(proc_age_ms "${PID_OF[$name]}") - ($(now_ms) - start - READY_OF[$name]) ))
   sleep 2
   IDLE_OF[$name]=$(( $(rss_kb "${PID_OF[$name]}") / 1024 ))
 done
@@ -242,7 +242,7 @@ PID_OF[nginx]=$!
 PIDS+=("$!")
 URL_OF[nginx]="http://127.0.0.1:$NGINX_PORT/"
 READY_OF[nginx]=$(wait_ready "http://127.0.0.1:$NGINX_PORT/" "$start")
-READY_JVM_OF[nginx]=$(( start + READY_OF[nginx] - $(proc_start_ms "${PID_OF[nginx]}") ))
+READY_JVM_OF[nginx]=$(( $(proc_age_ms "${PID_OF[nginx]}") - ($(now_ms) - start - READY_OF[nginx]) ))
 sleep 2
 IDLE_OF[nginx]=$(( $(rss_kb "${PID_OF[nginx]}") / 1024 ))
 SERVERS=("${NAMES[@]}" nginx)
