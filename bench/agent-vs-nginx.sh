@@ -7,7 +7,7 @@
 #
 # The agent runs with the JVM flags and environment of its image, read from the image recipe
 # node-agent/src/main/image/image.json (bench/lib/agent-jvm.sh: with -XX:MaxRAM for the container
-# limit the flags are sized for, and a CDS archive recorded as bin/images records it). CPU 0 alone
+# limit the flags are sized for, and an AOT cache trained from its start-up). CPU 0 alone
 # gives the JVM one processor, as the DaemonSet's cpu limit of 1 does.
 #
 # To compare JVM settings side by side in one run, name variants: each is the image's flags plus
@@ -25,7 +25,7 @@
 # RSS at idle is read 2 s after ready, before any traffic.
 #
 # To measure a change side by side with the build before it, name that build's jar: it runs as
-# "agent-before", with the same flags and its own CDS archive recorded the same way:
+# "agent-before", with the same flags and its own AOT cache trained the same way:
 #   AGENT_BEFORE_JAR=/tmp/agent-before.jar bench/agent-vs-nginx.sh 10 4000 3
 #
 # Before its measured rounds, each connection count gets COLD_RUNS unmeasured runs of every server
@@ -33,13 +33,15 @@
 # paths that open and close connections only after some thousands of them, and the first mass close
 # deoptimizes code compiled before it, so the first ramps to a new count have a tail of 0.2-2 s that
 # the following ones do not. Those runs are reported on their own ("cold ramps"), not hidden, and
-# nginx gets the same ones. COLD_RUNS=0 measures from the first ramp.
+# nginx gets the same ones. COLD_RUNS=0 measures from the first ramp (and skips the 10 s warm-up
+# at 256 connections too, unless WARMUP says otherwise): the headline of docs/benchmarks.md.
 #
 # Each connection count is measured in ROUNDS rounds of every agent and then nginx; the table shows
 # the median requests/s and latencies per server (robust against load bursts on a shared machine),
 # the sum of socket errors and non-2xx answers, the highest RSS seen and the RSS held at the end of
 # the runs (median), and the RSS each further connection costs between the two largest counts.
-# Needs: the agent jar (mvn -B -pl api,node-agent package), java 17, jq, taskset; installs nginx and
+# Needs: the agent jar (mvn -B -pl api,node-agent package) and a JDK 25, or podman and the OCI
+# archives for AGENT_IMAGES; jq, taskset; installs nginx and
 # wrk with apt-get when they are missing. Does NOT change /proc/sys: it reports the kernel settings
 # it ran with instead (see "limits" in the output).
 set -euo pipefail
@@ -184,7 +186,7 @@ for i in "${!NAMES[@]}"; do
   agent_yaml "$WORK/$name.yaml" "$port" "${ADMIN_OF[$name]}"
   read -r -a extra <<< "${EXTRA[$i]}"
   if [[ -n "${JVM_OF[$name]:-}" ]]; then
-    read -r -a base <<< "${JVM_OF[$name]}" # agent-before: its own CDS archive
+    read -r -a base <<< "${JVM_OF[$name]}" # agent-before: its own AOT cache
   else
     base=("${AGENT_JVM[@]}")
   fi
