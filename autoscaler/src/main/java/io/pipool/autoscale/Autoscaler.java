@@ -13,15 +13,14 @@ public interface Autoscaler {
    * @param policy the pool's scaling and thermal settings
    * @param samples the latest sample of every agent pod in the pool
    * @param currentServing nodes whose pods carry pipool.io/serving=true now
-   * @param previous each node's state from the previous decision (from status), may be empty
-   * @param history recommendation history from status, may be empty
+   * @param memory node states, recommendations and scale moves from status ({@link Memory#EMPTY}
+   *     for a new pool)
    * @param clock the time source
    */
   Decision decide(
       ScalePolicy policy,
       List<NodeSample> samples,
       Set<String> currentServing,
-      List<NodeState> previous,
-      List<Decision.Recommendation> history,
+      Memory memory,
       Clock clock);
 }

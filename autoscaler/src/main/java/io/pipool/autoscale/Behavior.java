@@ -83,11 +83,10 @@ final class Behavior {
 
   /**
    * Applies the rate policies of the direction of change. Changes already made within a period are
-   * read from the previous node states: a node whose phase began inside the period with a "scaled
-   * up" (Serving) or "scaled down" (Standby) reason was one such change.
+   * read from the recorded scale moves.
    */
   static int rateLimit(
-      int desired, int current, ScalePolicy p, List<NodeState> previous, Instant now) {
+      int desired, int current, ScalePolicy p, List<ScaleMove> previous, Instant now) {
     if (desired > current) {
       return Math.min(desired, upLimit(current, p.scaleUp(), previous, now));
     }
@@ -97,7 +96,7 @@ final class Behavior {
     return desired;
   }
 
-  private static int upLimit(int current, Rules rules, List<NodeState> previous, Instant now) {
+  private static int upLimit(int current, Rules rules, List<ScaleMove> previous, Instant now) {
     if (rules.select() == Select.Disabled) {
       return current;
     }
@@ -120,7 +119,7 @@ final class Behavior {
     return Math.max(limit, current);
   }
 
-  private static int downLimit(int current, Rules rules, List<NodeState> previous, Instant now) {
+  private static int downLimit(int current, Rules rules, List<ScaleMove> previous, Instant now) {
     if (rules.select() == Select.Disabled) {
       return current;
     }
@@ -141,23 +140,50 @@ final class Behavior {
   }
 
   /** Serving count at the start of the period: current, minus the adds, plus the removals. */
-  private static int periodStart(
-      int current, Duration period, List<NodeState> previous, Instant now) {
+  private static int periodStart(int current, Duration period, List<ScaleMove> moves, Instant now) {
     Instant cutoff = now.minus(period);
     int added = 0;
     int removed = 0;
-    for (NodeState s : previous) {
-      if (s.since() == null || !s.since().isAfter(cutoff) || s.reason() == null) {
+    for (ScaleMove m : moves) {
+      if (m.time() == null || !m.time().isAfter(cutoff) || m.time().isAfter(now)) {
         continue;
       }
-      if (s.phase() == NodeState.Phase.Serving && s.reason().startsWith(Reasons.NODE_SCALED_UP)) {
-        added++;
-      } else if (s.phase() == NodeState.Phase.Standby
-          && s.reason().startsWith(Reasons.NODE_SCALED_DOWN)) {
-        removed++;
+      if (m.direction() == ScaleMove.Direction.Up) {
+        added += m.size();
+      } else {
+        removed += m.size();
       }
     }
     return Math.max(0, current - added + removed);
+  }
+
+  /** Bounds the moves kept in status. */
+  static final int MAX_MOVES = 64;
+
+  /**
+   * The moves to store: those within the longest rate-policy period, plus the ones this decision
+   * made (nodes added that replace none, and eligible nodes removed).
+   */
+  static List<ScaleMove> moves(
+      List<ScaleMove> past, int added, int removed, int after, ScalePolicy p, Instant now) {
+    Instant cutoff = now.minus(p.longestPeriod());
+    List<ScaleMove> kept = new ArrayList<>();
+    for (ScaleMove m : past) {
+      if (m != null && m.time() != null && m.time().isAfter(cutoff) && !m.time().isAfter(now)) {
+        kept.add(m);
+      }
+    }
+    kept.sort(Comparator.comparing(ScaleMove::time));
+    if (added > 0) {
+      kept.add(new ScaleMove(now, ScaleMove.Direction.Up, after - added, after));
+    }
+    if (removed > 0) {
+      kept.add(new ScaleMove(now, ScaleMove.Direction.Down, after + removed, after));
+    }
+    while (kept.size() > MAX_MOVES) {
+      kept.remove(0);
+    }
+    return List.copyOf(kept);
   }
 
   private static Duration max(Duration a, Duration b) {

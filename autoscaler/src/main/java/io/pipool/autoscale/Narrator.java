@@ -39,6 +39,19 @@ final class Narrator {
     }
   }
 
+  /** Nodes this decision adds that replace none: a scale up the rate policies count. */
+  int scaledUp() {
+    return (int) chosen.stream().filter(n -> !servingNow(n)).count() - replaces.size();
+  }
+
+  /** Serving nodes this decision removes though they could serve: a scale down. */
+  int scaledDown() {
+    return (int)
+        views.stream()
+            .filter(v -> v.serving() && v.eligible() && !chosen.contains(v.name()))
+            .count();
+  }
+
   /** Every node's new state; a node whose phase is unchanged keeps its since. */
   List<NodeState> nodeStates(String cause) {
     List<NodeState> states = new ArrayList<>();

@@ -10,7 +10,7 @@ import java.time.Instant;
  * @param sampledAt when the agent last answered /v1/status, null if it never did
  * @param reachable the latest poll got a valid answer
  * @param unreachableReason why the latest poll failed (timeout, HTTP 500, bad JSON...), else null
- * @param connections active connections in the latest valid sample
+ * @param load what the node carried in the latest valid sample; {@link Load#UNKNOWN} when none
  * @param temperatureCelsius SoC temperature in the latest valid sample, null when unknown
  * @param throttled the firmware reports it is currently throttled (bit 2)
  */
@@ -20,6 +20,11 @@ public record NodeSample(
     Instant sampledAt,
     boolean reachable,
     String unreachableReason,
-    long connections,
+    Load load,
     Double temperatureCelsius,
-    boolean throttled) {}
+    boolean throttled) {
+
+  public NodeSample {
+    load = load == null ? Load.UNKNOWN : load;
+  }
+}

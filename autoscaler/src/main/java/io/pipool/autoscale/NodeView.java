@@ -33,8 +33,20 @@ record NodeView(
     return sample.temperatureCelsius();
   }
 
-  long connections() {
-    return sample.connections();
+  /** This node's value of a metric, null when unknown. */
+  Double value(Metric metric) {
+    return metric.of(sample.load());
+  }
+
+  /** Connections for ordering nodes; an unknown count sorts as none. */
+  long connectionsOrZero() {
+    Long c = sample.load().connections();
+    return c == null ? 0 : c;
+  }
+
+  /** At or above drain, or throttled, in a fresh sample: what the operator times to the label. */
+  boolean overThreshold(ScalePolicy policy) {
+    return fresh && thermalReason(policy, sample, false) != null;
   }
 
   /** May be chosen to serve. */

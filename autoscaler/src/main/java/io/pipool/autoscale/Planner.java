@@ -1,8 +1,11 @@
 package io.pipool.autoscale;
 
 import io.pipool.autoscale.Decision.ConditionResult;
+import io.pipool.autoscale.Decision.MetricValue;
 import io.pipool.autoscale.Decision.Recommendation;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /** Turns load and policy into a target count: the replica arithmetic of one decision. */
@@ -16,6 +19,7 @@ final class Planner {
     return new Plan(
         p.fixedReplicas(),
         Behavior.pruned(history, now, p),
+        List.of(),
         condition(
             Reasons.SCALING_ACTIVE,
             false,
@@ -25,30 +29,39 @@ final class Planner {
         cause);
   }
 
-  /** Autoscaling on: the HPA's arithmetic on connections, with missing data never scaling down. */
-  static Plan auto(
-      ScalePolicy p,
-      List<NodeView> views,
-      List<NodeState> previous,
-      List<Recommendation> history,
-      Instant now) {
+  /**
+   * Autoscaling on: the HPA's arithmetic on every listed metric, the largest proposal wins, and
+   * missing data never scales down.
+   */
+  static Plan auto(ScalePolicy p, List<NodeView> views, Memory memory, Instant now) {
     int current = (int) views.stream().filter(NodeView::serving).count();
     int freshServing = (int) views.stream().filter(v -> v.serving() && v.fresh()).count();
-    int anyFresh = (int) views.stream().filter(NodeView::fresh).count();
-    long total = views.stream().filter(NodeView::fresh).mapToLong(NodeView::connections).sum();
-    List<Recommendation> pruned = Behavior.pruned(history, now, p);
+    List<Recommendation> pruned = Behavior.pruned(memory.recommendations(), now, p);
     String within = "within " + p.staleAfter().toSeconds() + " s";
+    List<MetricValue> judged = new ArrayList<>();
+    for (MetricTarget m : p.metrics()) {
+      judged.add(judge(m, views, current));
+    }
+    MetricValue driver =
+        judged.stream()
+            .filter(v -> v.proposed() != null)
+            .max(Comparator.comparingInt(MetricValue::proposed))
+            .orElse(null);
 
-    if (anyFresh == 0 || freshServing * 2 < current) {
+    boolean anyFresh = views.stream().anyMatch(NodeView::fresh);
+    if (driver == null || freshServing * 2 < current) {
       // Too little data to judge the load: keep the size, let only heat and readiness move nodes.
       String what =
-          anyFresh == 0
+          !anyFresh
               ? "no agent answered " + within
-              : "only " + freshServing + " of " + current + " serving nodes answered " + within;
+              : driver == null
+                  ? "no agent reported " + metricNames(p) + " " + within
+                  : "only " + freshServing + " of " + current + " serving nodes answered " + within;
       String hold = "holding " + Texts.plural(current, "serving node", "serving nodes");
       return new Plan(
           current,
           pruned,
+          List.of(),
           condition(
               Reasons.SCALING_ACTIVE,
               false,
@@ -57,13 +70,12 @@ final class Planner {
           condition(Reasons.SCALING_LIMITED, false, Reasons.DESIRED_WITHIN_RANGE, hold),
           hold + ": " + what);
     }
-
-    int target = p.targetConnectionsPerReplica();
-    String cause =
-        Texts.count(total) + " connections, target " + Texts.count(target) + " per replica";
-    int raw = raw(total, current, p);
-    int missing = current - freshServing;
-    int recommended = missing > 0 ? Math.max(raw, current) : raw;
+    List<MetricValue> metrics = new ArrayList<>();
+    for (MetricValue v : judged) {
+      metrics.add(new MetricValue(v.metric(), v.current(), v.target(), v.proposed(), v == driver));
+    }
+    String cause = cause(metrics);
+    int recommended = driver.proposed();
     if (pruned.isEmpty() && current > 0) {
       // No memory (new pool, lost status, autoscaling just switched on): count the nodes serving
       // now as a recommendation, so the first decisions cannot scale down before the window.
@@ -71,9 +83,10 @@ final class Planner {
     }
     int stabilized = Behavior.stabilize(current, recommended, pruned, p, now);
     int bounded = Math.max(p.minReplicas(), Math.min(p.maxReplicas(), stabilized));
-    int limitedCount = Behavior.rateLimit(bounded, current, p, previous, now);
+    int limitedCount = Behavior.rateLimit(bounded, current, p, memory.moves(), now);
 
-    StringBuilder active = new StringBuilder(cause).append(": recommend ").append(raw);
+    StringBuilder active = new StringBuilder(cause).append(": recommend ").append(recommended);
+    int missing = current - freshServing;
     if (missing > 0) {
       active
           .append("; ")
@@ -98,21 +111,70 @@ final class Planner {
     return new Plan(
         limitedCount,
         Behavior.record(pruned, recommended, now, p),
+        List.copyOf(metrics),
         condition(Reasons.SCALING_ACTIVE, true, Reasons.VALID_METRIC_FOUND, active.toString()),
         limitedCondition(p, stabilized, bounded, limitedCount),
         cause);
   }
 
+  /**
+   * One metric's average per serving node and the count it proposes. Nodes that did not answer, or
+   * did not report this metric, add nothing and are not counted as idle: while any serving node's
+   * value is missing the metric proposes no fewer nodes than serve now.
+   */
+  static MetricValue judge(MetricTarget m, List<NodeView> views, int current) {
+    double total = 0;
+    int reporting = 0;
+    int servingReporting = 0;
+    for (NodeView v : views) {
+      Double value = v.fresh() ? v.value(m.metric()) : null;
+      if (value != null) {
+        total += value;
+        reporting++;
+        servingReporting += v.serving() ? 1 : 0;
+      }
+    }
+    if (reporting == 0) {
+      return new MetricValue(m.metric(), null, m.target(), null, false);
+    }
+    int raw = raw(total, current, m);
+    int proposed = servingReporting < current ? Math.max(raw, current) : raw;
+    return new MetricValue(m.metric(), total / Math.max(current, 1), m.target(), proposed, false);
+  }
+
   /** ceil(total / target), or the current count while per-node load is within tolerance. */
-  static int raw(long total, int current, ScalePolicy p) {
-    double target = p.targetConnectionsPerReplica();
+  static int raw(double total, int current, MetricTarget m) {
     if (current > 0) {
-      double ratio = total / (double) current / target;
-      if (Math.abs(ratio - 1) <= p.tolerance()) {
+      double ratio = total / current / m.target();
+      if (Math.abs(ratio - 1) <= m.tolerance()) {
         return current;
       }
     }
-    return (int) Math.min(Integer.MAX_VALUE, (long) Math.ceil(total / target));
+    return (int) Math.min(Integer.MAX_VALUE, (long) Math.ceil(total / m.target() - 1e-9));
+  }
+
+  /** "connections 2,842 per node, target 3,000 -> 5", the driving metric first. */
+  static String cause(List<MetricValue> metrics) {
+    List<String> parts = new ArrayList<>();
+    metrics.stream()
+        .sorted(Comparator.comparing((MetricValue v) -> !v.drives()))
+        .forEach(
+            v ->
+                parts.add(
+                    v.proposed() == null
+                        ? v.metric().unit() + " not reported"
+                        : v.metric().unit()
+                            + " "
+                            + Texts.value(v.metric(), v.current())
+                            + " per node, target "
+                            + Texts.value(v.metric(), v.target())
+                            + " -> "
+                            + v.proposed()));
+    return String.join("; ", parts);
+  }
+
+  private static String metricNames(ScalePolicy p) {
+    return String.join(" or ", p.metrics().stream().map(m -> m.metric().unit()).toList());
   }
 
   private static ConditionResult limitedCondition(

@@ -1,7 +1,6 @@
 package io.pipool.autoscale;
 
 import io.pipool.autoscale.Decision.ConditionResult;
-import io.pipool.autoscale.Decision.Recommendation;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,9 +13,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The pool's autoscaler: HPA-style arithmetic on connections, thermal drain with hysteresis, and
- * node choice by temperature. Stateless, so a new instance handed the stored history and node
- * states decides exactly as the old one would have (an operator restart changes nothing).
+ * The pool's autoscaler: HPA-style arithmetic on a list of metrics (the largest proposal wins),
+ * thermal drain with hysteresis, and node choice by temperature. Stateless, so a new instance
+ * handed the stored history and node states decides exactly as the old one would have (an operator
+ * restart changes nothing).
  */
 public final class PoolAutoscaler implements Autoscaler {
 
@@ -27,20 +27,19 @@ public final class PoolAutoscaler implements Autoscaler {
       ScalePolicy policy,
       List<NodeSample> samples,
       Set<String> currentServing,
-      List<NodeState> previous,
-      List<Recommendation> history,
+      Memory memory,
       Clock clock) {
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(clock, "clock");
     Instant now = clock.instant();
-    List<NodeState> prev = previous == null ? List.of() : previous;
+    Memory mem = memory == null ? Memory.EMPTY : memory;
     Set<String> serving = currentServing == null ? Set.of() : currentServing;
-    List<NodeView> views = views(policy, samples, serving, prev, now);
+    List<NodeView> views = views(policy, samples, serving, mem.nodes(), now);
 
     Plan plan =
         policy.autoscalingEnabled()
-            ? Planner.auto(policy, views, prev, history == null ? List.of() : history, now)
-            : Planner.fixed(policy, history == null ? List.of() : history, now);
+            ? Planner.auto(policy, views, mem, now)
+            : Planner.fixed(policy, mem.recommendations(), now);
     int capacity = (int) views.stream().filter(v -> v.eligible() || v.held()).count();
     int desired = Math.max(0, Math.min(plan.target(), capacity));
     Set<String> chosen = Selector.choose(desired, views);
@@ -57,7 +56,20 @@ public final class PoolAutoscaler implements Autoscaler {
         desired,
         narrator.nodeStates(plan.cause()),
         plan.history(),
+        // DryRun moves nothing, so it records no move (or every poll would add the same one)
+        Behavior.moves(
+            mem.moves(),
+            policy.dryRun() ? 0 : narrator.scaledUp(),
+            policy.dryRun() ? 0 : narrator.scaledDown(),
+            chosen.size(),
+            policy,
+            now),
         chosen.size() != current ? now : null,
+        plan.metrics(),
+        views.stream()
+            .filter(v -> v.overThreshold(policy))
+            .map(NodeView::name)
+            .collect(Collectors.toUnmodifiableSet()),
         conditions,
         narrator.events(current, plan, desired));
   }

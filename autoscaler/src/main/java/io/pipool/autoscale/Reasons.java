@@ -31,8 +31,8 @@ public final class Reasons {
   public static final String NODE_NOT_READY = "NodeNotReady";
 
   /**
-   * Node reasons that start with these words mark a rate-limited change; the rate policies count
-   * them (with the phase's since) to know how many nodes moved within a period.
+   * The first words of a node's reason when a scale move (not a replacement) put it in or out of
+   * rotation. For people only: the rate policies read the stored {@link ScaleMove}s.
    */
   static final String NODE_SCALED_UP = "scaled up";
 

@@ -11,6 +11,13 @@ final class Texts {
     return String.format(Locale.US, "%,d", n);
   }
 
+  /** A metric's value: connections as a whole count, rates with one decimal. */
+  static String value(Metric metric, double v) {
+    return metric == Metric.Connections
+        ? count(Math.round(v))
+        : v == Math.rint(v) ? count((long) v) : String.format(Locale.US, "%,.1f", v);
+  }
+
   static String celsius(Double c) {
     return c == null ? "unknown temperature" : String.format(Locale.US, "%.1f °C", c);
   }

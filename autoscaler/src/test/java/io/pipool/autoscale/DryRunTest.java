@@ -6,7 +6,6 @@ import static io.pipool.autoscale.Policies.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pipool.api.testing.SteppingClock;
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +18,7 @@ class DryRunTest {
     Set<String> serving = Set.of("pi-1", "pi-2", "pi-3");
     SteppingClock clock = new SteppingClock();
     return new PoolAutoscaler()
-        .decide(p, fleet.samples(clock.instant(), serving), serving, List.of(), List.of(), clock);
+        .decide(p, fleet.samples(clock.instant(), serving), serving, Memory.EMPTY, clock);
   }
 
   @Test
@@ -33,6 +32,10 @@ class DryRunTest {
     assertThat(dry.history()).isEqualTo(auto.history());
     assertThat(dry.scaleTime()).isEqualTo(auto.scaleTime());
     assertThat(Checks.reasons(dry)).isEqualTo(Checks.reasons(auto));
+    // Only a move that was made counts against the rate policies: a dry run that recorded its
+    // "would scale" on every poll would grow status (and rewrite it) on every poll.
+    assertThat(auto.moves()).hasSize(1);
+    assertThat(dry.moves()).isEmpty();
   }
 
   @Test
@@ -41,12 +44,12 @@ class DryRunTest {
 
     assertThat(messages(dry, Reasons.SCALED_UP))
         .containsExactly(
-            "would scale 3 -> 5: 14,210 connections, target 3,000 per replica (dry run)");
+            "would scale 3 -> 5: connections 4,737 per node, target 3,000 -> 5 (dry run)");
     assertThat(messages(dry, Reasons.NODE_DRAINED))
         .containsExactly(
             "node pi-1 would be drained at 76.4 °C; pi-4 (53.0 °C) serves in its place (dry run)");
     assertThat(condition(dry, Reasons.SCALING_ACTIVE).message())
-        .startsWith("dry run, labels unchanged: 14,210 connections");
+        .startsWith("dry run, labels unchanged: connections 4,737 per node");
   }
 
   @Test

@@ -23,6 +23,8 @@ final class Fleet {
     boolean throttled;
     Duration age = Duration.ZERO;
     long extraConnections;
+    Double requestsPerSecond;
+    boolean reportsRequests = true;
 
     Node(String name, Double temperature) {
       this.name = name;
@@ -32,6 +34,7 @@ final class Fleet {
 
   private final Map<String, Node> nodes = new LinkedHashMap<>();
   long totalConnections;
+  double totalRequestsPerSecond;
 
   /** Nodes pi-1..pi-n at 50.0, 51.0, ... °C (pi-1 coolest). */
   static Fleet of(int n) {
@@ -60,6 +63,12 @@ final class Fleet {
     return this;
   }
 
+  /** Requests per second spread evenly over the serving nodes. */
+  Fleet requests(double perSecond) {
+    this.totalRequestsPerSecond = perSecond;
+    return this;
+  }
+
   Fleet temp(String name, double celsius) {
     node(name).temperature = celsius;
     return this;
@@ -84,7 +93,13 @@ final class Fleet {
               at,
               n.reachable,
               n.reachable ? null : "connect timed out",
-              share,
+              n.reachable
+                  ? new Load(
+                      share,
+                      !n.reportsRequests
+                          ? null
+                          : i >= 0 ? totalRequestsPerSecond / takers.size() : 0.0)
+                  : Load.UNKNOWN,
               n.temperature,
               n.throttled));
     }

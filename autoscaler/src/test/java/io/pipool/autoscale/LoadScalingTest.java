@@ -32,7 +32,7 @@ class LoadScalingTest {
     assertThat(condition(loop.last(), Reasons.SCALING_ACTIVE).reason())
         .isEqualTo(Reasons.VALID_METRIC_FOUND);
     assertThat(condition(loop.last(), Reasons.SCALING_ACTIVE).message())
-        .startsWith("9,000 connections, target 3,000 per replica: recommend 3");
+        .startsWith("connections 3,000 per node, target 3,000 -> 3: recommend 3");
     assertThat(condition(loop.last(), Reasons.SCALING_LIMITED).reason())
         .isEqualTo(Reasons.DESIRED_WITHIN_RANGE);
     // A steady recommendation is stored once, not once per poll.
@@ -79,11 +79,11 @@ class LoadScalingTest {
     assertThat(loop.servingSorted()).containsExactly("pi-1", "pi-2", "pi-5", "pi-7", "pi-9");
     Decision toFive = loop.decisions.get(3);
     assertThat(messages(toFive, Reasons.SCALED_UP))
-        .containsExactly("scaled 3 -> 5: 15,000 connections, target 3,000 per replica");
+        .containsExactly("scaled 3 -> 5: connections 5,000 per node, target 3,000 -> 5");
     assertThat(toFive.scaleTime()).isEqualTo(SteppingClock.T0.plusSeconds(30));
     assertThat(toFive.desiredReplicas()).isEqualTo(5);
     assertThat(loop.state("pi-1").reason())
-        .isEqualTo("scaled up: 15,000 connections, target 3,000 per replica");
+        .isEqualTo("scaled up: connections 5,000 per node, target 3,000 -> 5");
   }
 
   @Test
@@ -104,11 +104,11 @@ class LoadScalingTest {
     Decision down = loop.last();
     assertThat(down.scaleTime()).isEqualTo(SteppingClock.T0.plusSeconds(300));
     assertThat(messages(down, Reasons.SCALED_DOWN))
-        .containsExactly("scaled 5 -> 2: 6,000 connections, target 3,000 per replica");
+        .containsExactly("scaled 5 -> 2: connections 1,200 per node, target 3,000 -> 2");
     // pi-1 and pi-2 are the coolest; the three hottest went to standby.
     assertThat(loop.servingSorted()).containsExactly("pi-1", "pi-2");
     assertThat(loop.state("pi-5").phase()).isEqualTo(NodeState.Phase.Standby);
-    assertThat(loop.state("pi-5").reason()).startsWith("scaled down: 6,000 connections");
+    assertThat(loop.state("pi-5").reason()).startsWith("scaled down: connections 1,200 per node");
   }
 
   @Test

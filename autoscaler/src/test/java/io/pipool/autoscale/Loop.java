@@ -21,6 +21,7 @@ final class Loop {
   Set<String> serving;
   List<NodeState> nodes = List.of();
   List<Recommendation> history = List.of();
+  List<ScaleMove> moves = List.of();
   final List<Decision> decisions = new ArrayList<>();
 
   Loop(ScalePolicy policy, Fleet fleet, String... serving) {
@@ -33,13 +34,18 @@ final class Loop {
   Decision step() {
     Decision d =
         autoscaler.decide(
-            policy, fleet.samples(clock.instant(), serving), serving, nodes, history, clock);
+            policy,
+            fleet.samples(clock.instant(), serving),
+            serving,
+            new Memory(nodes, history, moves),
+            clock);
     decisions.add(d);
     if (!policy.dryRun()) {
       serving = d.serving();
     }
     nodes = d.nodes();
     history = d.history();
+    moves = d.moves();
     clock.advance(policy.pollInterval());
     return d;
   }

@@ -57,6 +57,42 @@ class MissingDataTest {
   }
 
   @Test
+  void theOnlyServingNodeFallingSilentIsJoinedByAStandbyThatAnswers() {
+    Fleet fleet = Fleet.of(4).load(50);
+    Loop loop = new Loop(policy().immediateBothWays().build(), fleet, "pi-3");
+    loop.step();
+    fleet.node("pi-3").reachable = false;
+
+    Decision d = loop.step();
+
+    // pi-3 may be cut off from the operator only, so it keeps serving; but a pool must not
+    // serve from nodes nobody sees while one that answers stands by (it might serve nothing)
+    assertThat(d.serving()).containsExactlyInAnyOrder("pi-3", "pi-1");
+    assertThat(d.desiredReplicas()).as("no decision on missing data").isEqualTo(1);
+    assertThat(loop.step().serving())
+        .as("and no flap after")
+        .containsExactlyInAnyOrder("pi-3", "pi-1");
+
+    fleet.node("pi-3").reachable = true;
+    assertThat(loop.step().serving()).as("back to one once pi-3 answers").hasSize(1);
+  }
+
+  @Test
+  void withEveryAgentSilentNothingMoves() {
+    Fleet fleet = Fleet.of(4).load(50);
+    Loop loop = new Loop(policy().immediateBothWays().build(), fleet, "pi-3");
+    loop.step();
+    for (String n : List.of("pi-1", "pi-2", "pi-3", "pi-4")) {
+      fleet.node(n).reachable = false;
+    }
+
+    Decision d = loop.step();
+
+    assertThat(d.serving()).containsExactly("pi-3");
+    assertThat(d.desiredReplicas()).isEqualTo(1);
+  }
+
+  @Test
   void withMostServingAgentsSilentTheSizeIsHeld() {
     Fleet fleet = Fleet.of(5).load(9000);
     Loop loop = new Loop(policy().immediateBothWays().build(), fleet, "pi-1", "pi-2", "pi-3");

@@ -1,5 +1,6 @@
 package io.pipool.autoscale;
 
+import io.pipool.api.v1alpha1.Defaults;
 import io.pipool.autoscale.ScalePolicy.RatePolicy;
 import io.pipool.autoscale.ScalePolicy.Rules;
 import io.pipool.autoscale.ScalePolicy.Select;
@@ -14,17 +15,50 @@ final class Policies {
   int fixed = 1;
   int min = 1;
   int max = 10;
-  int target = 3000;
-  double tolerance = 0.1;
-  Duration poll = Duration.ofSeconds(10);
-  Rules up = Rules.hpaScaleUp();
-  Rules down = Rules.hpaScaleDown();
-  double drain = 75;
-  double resume = 65;
-  boolean throttledIsHot = true;
+  int target = Defaults.TARGET_CONNECTIONS;
+  double tolerance = Defaults.TOLERANCE;
+  Duration poll = Duration.ofSeconds(Defaults.POLL_INTERVAL_SECONDS);
+  Double rpsTarget;
+  Rules up = hpaScaleUp();
+  Rules down = hpaScaleDown();
+  double drain = Defaults.DRAIN_CELSIUS;
+  double resume = Defaults.RESUME_CELSIUS;
+  boolean throttledIsHot = Defaults.TREAT_THROTTLED_AS_HOT;
 
   static Policies policy() {
     return new Policies();
+  }
+
+  /** The scale-up behaviour a pool gets by default (the HPA's). */
+  static Rules hpaScaleUp() {
+    Duration period = Duration.ofSeconds(Defaults.RATE_PERIOD_SECONDS);
+    return new Rules(
+        Duration.ofSeconds(Defaults.SCALE_UP_WINDOW_SECONDS),
+        Select.Max,
+        List.of(
+            RatePolicy.percent(Defaults.SCALE_UP_PERCENT, period),
+            RatePolicy.pods(Defaults.SCALE_UP_PODS, period)));
+  }
+
+  /** The scale-down behaviour a pool gets by default (the HPA's). */
+  static Rules hpaScaleDown() {
+    return new Rules(
+        Duration.ofSeconds(Defaults.SCALE_DOWN_WINDOW_SECONDS),
+        Select.Max,
+        List.of(
+            RatePolicy.percent(
+                Defaults.SCALE_DOWN_PERCENT, Duration.ofSeconds(Defaults.RATE_PERIOD_SECONDS))));
+  }
+
+  /** The policy of a pool that sets nothing but autoscaling.enabled. */
+  static ScalePolicy defaults() {
+    return new Policies().clamp(Defaults.MIN_REPLICAS, Integer.MAX_VALUE).build();
+  }
+
+  /** Also scale on requests per second, aiming at {@code target} per serving node. */
+  Policies requestsPerSecond(double target) {
+    this.rpsTarget = target;
+    return this;
   }
 
   /** Rules with no window and no rate limit, for tests about the arithmetic alone. */
@@ -77,20 +111,15 @@ final class Policies {
     return this;
   }
 
+  private List<MetricTarget> metrics() {
+    MetricTarget connections = new MetricTarget(Metric.Connections, target, tolerance);
+    return rpsTarget == null
+        ? List.of(connections)
+        : List.of(connections, new MetricTarget(Metric.RequestsPerSecond, rpsTarget, tolerance));
+  }
+
   ScalePolicy build() {
     return new ScalePolicy(
-        enabled,
-        dryRun,
-        fixed,
-        min,
-        max,
-        target,
-        tolerance,
-        poll,
-        up,
-        down,
-        drain,
-        resume,
-        throttledIsHot);
+        enabled, dryRun, fixed, min, max, metrics(), poll, up, down, drain, resume, throttledIsHot);
   }
 }

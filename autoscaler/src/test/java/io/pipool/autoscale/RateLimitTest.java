@@ -31,7 +31,8 @@ class RateLimitTest {
   static Stream<Arguments> scaleUp() {
     return Stream.of(
         Arguments.of(
-            "HPA default: max of +100% and +4 per 15 s", Rules.hpaScaleUp(), List.of(5, 5, 10, 10)),
+            "HPA default: max of +100% and +4 per 15 s",
+            Policies.hpaScaleUp(), List.of(5, 5, 10, 10)),
         Arguments.of(
             "+1 node per 60 s", rules(0, Select.Max, pods(1, 60)), List.of(2, 2, 2, 2, 2, 2, 3)),
         Arguments.of(

@@ -35,11 +35,22 @@ class RestartTest {
             loop.autoscaler = new PoolAutoscaler();
             loop.history = throughStatus(loop.history);
             loop.nodes = throughStatusNodes(loop.nodes);
+            loop.moves =
+                loop.moves.stream()
+                    .map(
+                        m ->
+                            new ScaleMove(
+                                Instant.parse(m.time().toString()),
+                                ScaleMove.Direction.valueOf(m.direction().name()),
+                                m.from(),
+                                m.to()))
+                    .toList();
           }
           case "restart with status wiped" -> {
             loop.autoscaler = new PoolAutoscaler();
             loop.history = List.of();
             loop.nodes = List.of();
+            loop.moves = List.of();
           }
           default -> {}
         }

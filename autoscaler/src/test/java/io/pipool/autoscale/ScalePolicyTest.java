@@ -7,6 +7,7 @@ import io.pipool.autoscale.ScalePolicy.RatePolicy;
 import io.pipool.autoscale.ScalePolicy.Rules;
 import io.pipool.autoscale.ScalePolicy.Select;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -19,10 +20,9 @@ class ScalePolicyTest {
 
   @Test
   void defaultsAreTheDocumentedOnes() {
-    ScalePolicy p = ScalePolicy.defaults();
+    ScalePolicy p = Policies.defaults();
 
-    assertThat(p.targetConnectionsPerReplica()).isEqualTo(3000);
-    assertThat(p.tolerance()).isEqualTo(0.1);
+    assertThat(p.metrics()).containsExactly(new MetricTarget(Metric.Connections, 3000, 0.1));
     assertThat(p.staleAfter()).isEqualTo(Duration.ofSeconds(30));
     assertThat(p.drainCelsius()).isEqualTo(75.0);
     assertThat(p.resumeCelsius()).isEqualTo(65.0);
@@ -38,14 +38,24 @@ class ScalePolicyTest {
   }
 
   @Test
-  void missingBehaviourMeansTheHpaDefaults() {
-    ScalePolicy p =
-        new ScalePolicy(true, false, 1, 1, 5, 3000, 0.1, null, null, null, 75, 65, true);
-
-    assertThat(p.pollInterval()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(p.scaleUp()).isEqualTo(Rules.hpaScaleUp());
-    assertThat(p.scaleDown()).isEqualTo(Rules.hpaScaleDown());
+  void missingRulesOrPollIntervalAreRefusedByName() {
+    Policies p = Policies.policy();
+    p.poll = null;
+    assertThatThrownBy(p::build).hasMessageStartingWith("spec.autoscaling.pollIntervalSeconds");
     assertThat(new Rules(null, null, null)).isEqualTo(Policies.immediate());
+  }
+
+  @Test
+  void aMetricListedTwiceIsRefused() {
+    MetricTarget c = new MetricTarget(Metric.Connections, 3000, 0.1);
+    Policies p = Policies.policy();
+    assertThatThrownBy(
+            () ->
+                new ScalePolicy(
+                    true, false, 1, 1, 5, List.of(c, c), p.poll, p.up, p.down, 75, 65, true))
+        .hasMessage(
+            "spec.autoscaling.metrics is [Connections, Connections], allowed: each metric type at"
+                + " most once");
   }
 
   static Stream<Arguments> invalid() {
@@ -55,10 +65,10 @@ class ScalePolicyTest {
         Arguments.of((Consumer<Policies>) p -> p.clamp(4, 3), "spec.autoscaling.maxReplicas is 3"),
         Arguments.of(
             (Consumer<Policies>) p -> p.target = 0,
-            "spec.autoscaling.targetConnectionsPerReplica is 0"),
+            "spec.autoscaling.metrics[Connections].target is 0.0, allowed: above 0"),
         Arguments.of(
             (Consumer<Policies>) p -> p.tolerance = 1.5,
-            "spec.autoscaling.tolerance is 1.5, allowed: 0 to 1"),
+            "spec.autoscaling.metrics[Connections].tolerance is 1.5, allowed: 0 to 1"),
         Arguments.of(
             (Consumer<Policies>) p -> p.poll = Duration.ZERO,
             "spec.autoscaling.pollIntervalSeconds is 0"),

@@ -138,7 +138,7 @@ class ThermalTest {
             "node pi-3 drained at 78.0 °C; no cool standby to replace it");
     assertThat(messages(d, Reasons.SCALED_DOWN))
         .containsExactly(
-            "scaled 3 -> 0: 9,000 connections, target 3,000 per replica; only 0 nodes qualify");
+            "scaled 3 -> 0: connections 3,000 per node, target 3,000 -> 3; only 0 nodes qualify");
   }
 
   @Test
@@ -157,7 +157,7 @@ class ThermalTest {
     Decision cooled = loop.step();
     assertThat(cooled.serving()).containsExactlyInAnyOrder("pi-1", "pi-3", "pi-4");
     assertThat(messages(cooled, Reasons.SCALED_UP))
-        .containsExactly("scaled 2 -> 3: 9,000 connections, target 3,000 per replica");
+        .containsExactly("scaled 2 -> 3: connections 4,500 per node, target 3,000 -> 3");
     assertThat(condition(cooled, Reasons.SCALING_LIMITED).reason())
         .isEqualTo(Reasons.DESIRED_WITHIN_RANGE);
   }

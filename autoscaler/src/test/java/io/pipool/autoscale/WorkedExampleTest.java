@@ -21,9 +21,7 @@ class WorkedExampleTest {
             .add("pi-4", 48.0)
             .add("pi-5", 58.0)
             .add("pi-6", 52.0);
-    ScalePolicy defaults =
-        new ScalePolicy(
-            true, false, 1, 1, Integer.MAX_VALUE, 3000, 0.1, null, null, null, 75, 65, true);
+    ScalePolicy defaults = Policies.defaults();
     Loop loop = new Loop(defaults, fleet, "pi-1", "pi-2", "pi-3");
     Map<Long, Decision> at = new HashMap<>();
     while (loop.clock.elapsedSeconds() <= 410) {
@@ -46,7 +44,7 @@ class WorkedExampleTest {
     assertThat(at.get(10L).serving())
         .containsExactlyInAnyOrder("pi-1", "pi-2", "pi-3", "pi-4", "pi-6");
     assertThat(messages(at.get(10L), Reasons.SCALED_UP))
-        .containsExactly("scaled 3 -> 5: 14,210 connections, target 3,000 per replica");
+        .containsExactly("scaled 3 -> 5: connections 4,737 per node, target 3,000 -> 5");
     // t=20: pi-2 drains, pi-5 replaces it in the same decision.
     assertThat(at.get(20L).serving())
         .containsExactlyInAnyOrder("pi-1", "pi-3", "pi-4", "pi-5", "pi-6");
@@ -59,7 +57,7 @@ class WorkedExampleTest {
     assertThat(at.get(120L).serving()).hasSize(5);
     assertThat(condition(at.get(120L), Reasons.SCALING_ACTIVE).message())
         .isEqualTo(
-            "5,000 connections, target 3,000 per replica: recommend 2; holding 5 for the 300 s"
+            "connections 1,000 per node, target 3,000 -> 2: recommend 2; holding 5 for the 300 s"
                 + " scale-down window");
     // t=130: pi-2 resumes as a standby; nothing else moves.
     assertThat(messages(at.get(130L), Reasons.NODE_RESUMED))
@@ -69,6 +67,6 @@ class WorkedExampleTest {
     assertThat(at.get(400L).serving()).hasSize(5);
     assertThat(at.get(410L).serving()).containsExactlyInAnyOrder("pi-4", "pi-1");
     assertThat(messages(at.get(410L), Reasons.SCALED_DOWN))
-        .containsExactly("scaled 5 -> 2: 5,000 connections, target 3,000 per replica");
+        .containsExactly("scaled 5 -> 2: connections 1,000 per node, target 3,000 -> 2");
   }
 }

@@ -183,11 +183,15 @@ class AgentImageIT {
 
   @Test
   void applySysctlsTunesThePodsNetworkNamespaceAndRestorePutsTheOriginalsBack() throws Exception {
-    Map<String, String> host = hostValues(SysctlRules.HIGH_CONCURRENCY.keySet());
+    // the profile's values, and the reserved ports apply-sysctls adds the agent's ports to before
+    // it widens the ephemeral range over them
+    java.util.Set<String> touched = new java.util.TreeSet<>(SysctlRules.HIGH_CONCURRENCY.keySet());
+    touched.add(SysctlRules.RESERVED_PORTS);
+    Map<String, String> host = hostValues(touched);
     PodSpec pod = daemonSetPod(pool(null));
     String server = startPodNetwork(pod);
     long pid = podman.pid(server);
-    Map<String, String> before = netnsValues(pid, SysctlRules.HIGH_CONCURRENCY.keySet());
+    Map<String, String> before = netnsValues(pid, touched);
     assertThat(before).containsEntry("net.core.somaxconn", NODE_SOMAXCONN);
     assertThat(before)
         .as("the profile must change every value, or this proves nothing")
@@ -203,6 +207,10 @@ class AgentImageIT {
     }
     assertThat(netnsValues(pid, SysctlRules.HIGH_CONCURRENCY.keySet()))
         .isEqualTo(SysctlRules.HIGH_CONCURRENCY);
+    assertThat(netnsValues(pid, java.util.Set.of(SysctlRules.RESERVED_PORTS)))
+        .as("the agent's ports, inside the widened range, reserved")
+        .hasEntrySatisfying(
+            SysctlRules.RESERVED_PORTS, v -> assertThat(v).contains("8080").contains("9090"));
     assertThat(savedOriginals()).isEqualTo(before);
     assertThat(hostValues(host.keySet())).as("the host's own values").isEqualTo(host);
 
@@ -211,7 +219,7 @@ class AgentImageIT {
         step(restoreJob, container(restoreJob.getContainers(), RestoreJobModel.CONTAINER), server);
     System.out.println("[pi-pool] restore-sysctls:\n" + restore.output());
     assertThat(restore.exit()).as(restore.output()).isZero();
-    assertThat(netnsValues(pid, SysctlRules.HIGH_CONCURRENCY.keySet())).isEqualTo(before);
+    assertThat(netnsValues(pid, touched)).isEqualTo(before);
     assertThat(stateDir().resolve("sysctl-originals.json")).doesNotExist();
     assertThat(hostValues(host.keySet())).as("the host's own values").isEqualTo(host);
   }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.pipool.simulator.cluster.AgentLauncher;
 import io.pipool.simulator.cluster.ClusterCache;
+import io.pipool.simulator.cluster.CommandFaults;
 import io.pipool.simulator.cluster.ControlLoop;
 import io.pipool.simulator.cluster.EmbeddedApiServer;
 import io.pipool.simulator.cluster.InProcessAgents;
@@ -50,6 +51,7 @@ public final class Simulator implements AutoCloseable {
   private final boolean tempWorkDir;
   private final Vertx vertx;
   private final LoadMeter meter = new LoadMeter();
+  private final CommandFaults faults = new CommandFaults();
   private final ThermalLoop thermal;
   private final AgentLauncher launcher;
   private final ClusterCache cache;
@@ -102,7 +104,8 @@ public final class Simulator implements AutoCloseable {
             : NodeHeartbeat.start(client, List.copyOf(nodes.values()), clock);
     this.cache = ClusterCache.start(client, config.embeddedApiServer(), () -> {});
     this.control =
-        new ControlLoop(client, cache, nodes, launcher, vertx, clock, config.embeddedApiServer());
+        new ControlLoop(
+            client, cache, nodes, launcher, vertx, clock, config.embeddedApiServer(), faults);
     thermal.start(control.executor());
     this.kubectl = api != null ? KubectlGateway.start(vertx, api, clock) : null;
   }
@@ -204,6 +207,11 @@ public final class Simulator implements AutoCloseable {
   /** The watch caches (pods, and more with the embedded API server). */
   public ClusterCache cache() {
     return cache;
+  }
+
+  /** The agents' one-shot commands to kill part-way (fault tests). */
+  public CommandFaults commandFaults() {
+    return faults;
   }
 
   /** The nodes' network namespace, or null when they live on loopback addresses. */

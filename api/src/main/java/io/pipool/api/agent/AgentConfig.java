@@ -73,7 +73,8 @@ public record AgentConfig(
   /**
    * Traffic and admin servers.
    *
-   * @param host traffic bind address (0.0.0.0)
+   * @param host traffic bind address; absent: the pod's IP (PIPOOL_POD_IP, on the host network the
+   *     node's own address) when set, else 0.0.0.0
    * @param port traffic port (8080; 0: any free port)
    * @param adminHost admin bind address; absent: the pod's IP (PIPOOL_POD_IP) when set, else
    *     0.0.0.0, which the agent fills in when it reads the file (it depends on the pod)

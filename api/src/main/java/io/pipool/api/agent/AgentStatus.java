@@ -14,7 +14,8 @@ import java.util.List;
  * @param servingReason why, in a few words
  * @param uptimeSeconds seconds since the agent started
  * @param connections connection counters
- * @param requestsPerSecond request rate over the last few seconds
+ * @param requestsPerSecond request rate over the last few seconds; null from an agent that does not
+ *     report it (unknown, never zero)
  * @param requestsTotal requests served since start
  * @param thermal SoC temperature and throttle flags
  * @param sysctls per-sysctl desired, actual and original values
@@ -29,7 +30,7 @@ public record AgentStatus(
     String servingReason,
     long uptimeSeconds,
     Connections connections,
-    double requestsPerSecond,
+    Double requestsPerSecond,
     long requestsTotal,
     Thermal thermal,
     List<SysctlReport> sysctls,

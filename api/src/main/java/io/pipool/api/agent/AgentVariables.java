@@ -24,14 +24,15 @@ public final class AgentVariables {
   public static final String POD_NAMESPACE = "PIPOOL_POD_NAMESPACE";
 
   /**
-   * The pod's IP (downward API {@code status.podIP}): server.adminHost when neither the file nor
-   * {@code PIPOOL_SERVER_ADMINHOST} sets it, so the admin port is reachable by the kubelet, the
-   * operator and Prometheus but not on every interface of a host-network node.
+   * The pod's IP (downward API {@code status.podIP}; on the host network the node's own address):
+   * server.adminHost and server.host when neither the file nor their variables set them, so the
+   * admin and traffic ports listen on the node's own address (as the CRD says) and not on every
+   * interface of a host-network node.
    */
   public static final String POD_IP = "PIPOOL_POD_IP";
 
-  /** The field whose default {@link #POD_IP} replaces. */
-  public static final String POD_IP_FIELD = "server.adminHost";
+  /** The fields whose default {@link #POD_IP} replaces. */
+  public static final List<String> POD_IP_FIELDS = List.of("server.adminHost", "server.host");
 
   /**
    * One field reachable from the environment.

@@ -3,11 +3,14 @@ package io.pipool.api.sysctl;
 import io.pipool.api.v1alpha1.SysctlSpec;
 import io.pipool.api.validation.Printable;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -32,6 +35,18 @@ public final class SysctlRules {
 
   /** The sysctl that takes two port numbers. */
   public static final String PORT_RANGE = "net.ipv4.ip_local_port_range";
+
+  /**
+   * The ports the kernel never hands out as ephemeral ports (comma-separated ports and ranges). Not
+   * a pool value: the agent adds its own ports to it when the range it writes covers them.
+   */
+  public static final String RESERVED_PORTS = "net.ipv4.ip_local_reserved_ports";
+
+  /** Linux's default ephemeral port range, where a pool does not set its own. */
+  public static final int KERNEL_EPHEMERAL_LOW = 32768;
+
+  /** The top of Linux's default ephemeral port range. */
+  public static final int KERNEL_EPHEMERAL_HIGH = 60999;
 
   /** The sysctl that takes 0 or 1. */
   public static final String IP_FORWARD = "net.ipv4.ip_forward";
@@ -172,6 +187,75 @@ public final class SysctlRules {
   /** Normalises whitespace the way /proc/sys prints multi-value entries (tabs). */
   public static String normalise(String value) {
     return value == null ? null : value.trim().replaceAll("\\s+", " ");
+  }
+
+  /**
+   * The ports of {@code ports} that the ephemeral range in {@code desired} would cover (none when
+   * {@code desired} does not set the range): the kernel could hand them to an outgoing connection
+   * before the agent listens on them.
+   */
+  public static SortedSet<Integer> coveredPorts(
+      Map<String, String> desired, Collection<Integer> ports) {
+    SortedSet<Integer> covered = new TreeSet<>();
+    String range = desired.get(PORT_RANGE);
+    if (range == null || !isPortRange(range)) {
+      return covered;
+    }
+    String[] parts = range.trim().split("[ \\t]+");
+    int low = Integer.parseInt(parts[0]);
+    int high = Integer.parseInt(parts[1]);
+    for (Integer p : ports) {
+      if (p != null && p >= low && p <= high) {
+        covered.add(p);
+      }
+    }
+    return covered;
+  }
+
+  /**
+   * {@code current} (the kernel's list, such as "8080,9090-9092", or empty) with {@code add}
+   * reserved too, in the form the kernel prints: ascending, runs joined as "low-high".
+   */
+  public static String withReservedPorts(String current, Collection<Integer> add) {
+    SortedSet<Integer> all = new TreeSet<>(add);
+    String c = current == null ? "" : current.trim();
+    if (!c.isEmpty()) {
+      for (String part : c.split(",")) {
+        String[] ends = part.trim().split("-");
+        int from = Integer.parseInt(ends[0].trim());
+        int to = Integer.parseInt(ends[ends.length - 1].trim());
+        for (int p = from; p <= to; p++) {
+          all.add(p);
+        }
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    Integer start = null;
+    Integer prev = null;
+    for (int p : all) {
+      if (prev != null && p == prev + 1) {
+        prev = p;
+        continue;
+      }
+      appendRun(out, start, prev);
+      start = p;
+      prev = p;
+    }
+    appendRun(out, start, prev);
+    return out.toString();
+  }
+
+  private static void appendRun(StringBuilder out, Integer start, Integer end) {
+    if (start == null) {
+      return;
+    }
+    if (out.length() > 0) {
+      out.append(',');
+    }
+    out.append(start);
+    if (!end.equals(start)) {
+      out.append('-').append(end);
+    }
   }
 
   private static boolean inRange(String v, long max) {

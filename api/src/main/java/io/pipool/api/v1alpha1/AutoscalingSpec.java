@@ -5,9 +5,11 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
 
-/** Autoscaling of the serving set on connections and temperature. */
+/** Autoscaling of the serving set on a list of load metrics, with temperature as a veto. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value = "!has(self.maxReplicas) || self.minReplicas <= self.maxReplicas",
@@ -35,8 +37,8 @@ public class AutoscalingSpec {
 
   @JsonPropertyDescription("Fewest nodes that serve, whatever the load.")
   @Min(0)
-  @Default("1")
-  private Integer minReplicas = 1;
+  @Default("" + Defaults.MIN_REPLICAS)
+  private Integer minReplicas = Defaults.MIN_REPLICAS;
 
   @JsonPropertyDescription(
       "Most nodes that serve. Unset means as many as the pool has eligible (cool, ready) nodes.")
@@ -44,27 +46,39 @@ public class AutoscalingSpec {
   private Integer maxReplicas;
 
   @JsonPropertyDescription(
-      "Active connections one serving node should carry; desired replicas = ceil(total active"
-          + " connections / this).")
+      "What to scale on: each metric proposes a number of serving nodes and the largest wins"
+          + " (then windows, rate policies and heat apply). Unset: Connections with target"
+          + " targetConnectionsPerReplica.")
+  @Size(max = Defaults.MAX_METRICS)
+  @ValidationRule(
+      value = "self.all(m, self.exists_one(n, n.type == m.type))",
+      message = "each metric type (Connections, RequestsPerSecond) may be listed once")
+  private List<MetricSpec> metrics;
+
+  @JsonPropertyDescription(
+      "The older spelling of metrics: [{type: Connections, target: this}], used only when"
+          + " metrics is unset (default "
+          + Defaults.TARGET_CONNECTIONS
+          + ").")
   @Min(1)
-  @Default("3000")
-  private Integer targetConnectionsPerReplica = 3000;
+  private Integer targetConnectionsPerReplica;
 
   @JsonPropertyDescription(
       "Seconds between two reads of every agent's /v1/status. A sample older than three"
           + " intervals is stale.")
   @Min(1)
-  @Max(300)
-  @Default("10")
-  private Integer pollIntervalSeconds = 10;
+  @Max(Defaults.MAX_POLL_INTERVAL_SECONDS)
+  @Default("" + Defaults.POLL_INTERVAL_SECONDS)
+  private Integer pollIntervalSeconds = Defaults.POLL_INTERVAL_SECONDS;
 
   @JsonPropertyDescription(
-      "No scaling while connections per serving node stay within this fraction of the target"
-          + " (0.1 = 10%), so small swings do not move nodes in and out.")
+      "No scaling while a metric's average per serving node stays within this fraction of its"
+          + " target (0.1 = 10%), so small swings do not move nodes in and out. A metric's own"
+          + " tolerance overrides it.")
   @Min(0)
   @Max(1)
-  @Default("0.1")
-  private Double tolerance = 0.1;
+  @Default(Defaults.TOLERANCE_TEXT)
+  private Double tolerance = Defaults.TOLERANCE;
 
   @JsonPropertyDescription(
       "How fast to add serving nodes. Default: no stabilization window; at most 100% more or 4"
@@ -106,6 +120,30 @@ public class AutoscalingSpec {
 
   public void setMaxReplicas(Integer maxReplicas) {
     this.maxReplicas = maxReplicas;
+  }
+
+  public List<MetricSpec> getMetrics() {
+    return metrics;
+  }
+
+  public void setMetrics(List<MetricSpec> metrics) {
+    this.metrics = metrics;
+  }
+
+  /**
+   * The metrics in effect: {@code metrics} when set, else one Connections metric with target {@code
+   * targetConnectionsPerReplica} (or its default), so older pools scale as before.
+   */
+  public List<MetricSpec> effectiveMetrics() {
+    if (metrics != null && !metrics.isEmpty()) {
+      return metrics;
+    }
+    return List.of(
+        new MetricSpec(
+            MetricSpec.Type.Connections,
+            targetConnectionsPerReplica == null
+                ? Defaults.TARGET_CONNECTIONS
+                : targetConnectionsPerReplica));
   }
 
   public Integer getTargetConnectionsPerReplica() {

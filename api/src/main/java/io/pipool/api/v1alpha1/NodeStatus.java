@@ -12,8 +12,14 @@ public class NodeStatus {
   public enum Phase {
     /** Agent pod not running or not ready yet. */
     Pending,
-    /** In rotation. */
+    /** In rotation: labelled serving, and its agent says it serves. */
     Serving,
+    /**
+     * Labelled serving, but its agent does not say it serves (its /v1/status says Standby or
+     * Draining, or it has not answered since the label was set): not in rotation for a front that
+     * health-checks the agent.
+     */
+    Unconfirmed,
     /** Cool and ready, not needed now. */
     Standby,
     /** Leaving rotation because it got hot; stays out until below resumeCelsius. */

@@ -36,9 +36,9 @@ import io.pipool.api.validation.SpecReader;
     jsonPath = ".status.totals.nodes",
     type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(
-    name = "Connections",
-    jsonPath = ".status.totals.connections",
-    type = AdditionalPrinterColumn.Type.INTEGER)
+    name = "Targets",
+    jsonPath = ".status.targets",
+    type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
     name = "Max °C",
     jsonPath = ".status.totals.maxTemperatureCelsius",

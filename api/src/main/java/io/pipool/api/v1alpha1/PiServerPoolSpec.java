@@ -46,8 +46,8 @@ public class PiServerPoolSpec {
           + " this field.")
   @SpecReplicas
   @Min(0)
-  @Default("1")
-  private Integer replicas = 1;
+  @Default("" + Defaults.REPLICAS)
+  private Integer replicas = Defaults.REPLICAS;
 
   @JsonPropertyDescription(
       "CPU and memory for the serving container. Defaults suit a Raspberry Pi 4: requests 100m"
@@ -132,7 +132,8 @@ public class PiServerPoolSpec {
   }
 
   public void setServer(ServerSpec server) {
-    this.server = server;
+    // a section is never null: unset means every default of that section
+    this.server = server == null ? new ServerSpec() : server;
   }
 
   public SysctlSpec getSysctls() {
@@ -140,7 +141,8 @@ public class PiServerPoolSpec {
   }
 
   public void setSysctls(SysctlSpec sysctls) {
-    this.sysctls = sysctls;
+    // a section is never null: unset means every default of that section
+    this.sysctls = sysctls == null ? new SysctlSpec() : sysctls;
   }
 
   public ThermalSpec getThermal() {
@@ -148,7 +150,8 @@ public class PiServerPoolSpec {
   }
 
   public void setThermal(ThermalSpec thermal) {
-    this.thermal = thermal;
+    // a section is never null: unset means every default of that section
+    this.thermal = thermal == null ? new ThermalSpec() : thermal;
   }
 
   public AutoscalingSpec getAutoscaling() {
@@ -156,7 +159,8 @@ public class PiServerPoolSpec {
   }
 
   public void setAutoscaling(AutoscalingSpec autoscaling) {
-    this.autoscaling = autoscaling;
+    // a section is never null: unset means every default of that section
+    this.autoscaling = autoscaling == null ? new AutoscalingSpec() : autoscaling;
   }
 
   public ServiceSpec getService() {
@@ -164,6 +168,7 @@ public class PiServerPoolSpec {
   }
 
   public void setService(ServiceSpec service) {
-    this.service = service;
+    // a section is never null: unset means every default of that section
+    this.service = service == null ? new ServiceSpec() : service;
   }
 }

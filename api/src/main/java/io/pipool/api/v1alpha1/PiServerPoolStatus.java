@@ -51,6 +51,21 @@ public class PiServerPoolStatus {
   private List<Recommendation> recommendations = new ArrayList<>();
 
   @JsonPropertyDescription(
+      "Each metric the pool scales on: its current average per serving node, its target, the"
+          + " nodes it proposes, and which one drove the latest decision.")
+  private List<MetricStatus> currentMetrics = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "Each metric as current/target, the driving one first, for kubectl get: for example"
+          + " \"requests/s 180/50, connections 40/3,000\".")
+  private String targets;
+
+  @JsonPropertyDescription(
+      "Recent changes of the serving count (direction, from, to, time), within the longest rate"
+          + " policy period: the rate policies read them, so they hold across an operator restart.")
+  private List<ScaleMoveStatus> scaleMoves = new ArrayList<>();
+
+  @JsonPropertyDescription(
       "Progress of restoring the nodes' original sysctls while the pool is being deleted.")
   private RestoreStatus restore;
 
@@ -135,6 +150,30 @@ public class PiServerPoolStatus {
 
   public void setRecommendations(List<Recommendation> recommendations) {
     this.recommendations = recommendations;
+  }
+
+  public List<MetricStatus> getCurrentMetrics() {
+    return currentMetrics;
+  }
+
+  public void setCurrentMetrics(List<MetricStatus> currentMetrics) {
+    this.currentMetrics = currentMetrics;
+  }
+
+  public String getTargets() {
+    return targets;
+  }
+
+  public void setTargets(String targets) {
+    this.targets = targets;
+  }
+
+  public List<ScaleMoveStatus> getScaleMoves() {
+    return scaleMoves;
+  }
+
+  public void setScaleMoves(List<ScaleMoveStatus> scaleMoves) {
+    this.scaleMoves = scaleMoves;
   }
 
   public RestoreStatus getRestore() {

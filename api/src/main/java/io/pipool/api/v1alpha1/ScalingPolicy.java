@@ -29,7 +29,7 @@ public class ScalingPolicy {
   @JsonPropertyDescription("Length of the period in seconds (1-1800).")
   @Required
   @Min(1)
-  @Max(1800)
+  @Max(Defaults.MAX_PERIOD_SECONDS)
   private Integer periodSeconds;
 
   public ScalingPolicy() {}

@@ -21,7 +21,7 @@ public class ScalingRules {
       "Seconds of past recommendations to consider: scaling down uses the highest recommendation"
           + " in the window, scaling up the lowest. Defaults: 0 for scaleUp, 300 for scaleDown.")
   @Min(0)
-  @Max(3600)
+  @Max(Defaults.MAX_WINDOW_SECONDS)
   private Integer stabilizationWindowSeconds;
 
   @JsonPropertyDescription(

@@ -125,6 +125,22 @@ public class ServerSpec {
   @Max(65535)
   private Integer agentCheckPort;
 
+  /** How the published HAProxy backend carries traffic to the nodes. */
+  public enum FrontMode {
+    /** HAProxy parses HTTP and reuses its connections: agents see few, scale on requests. */
+    Http,
+    /** HAProxy relays each client connection as it is: agents see every client connection. */
+    Tcp
+  }
+
+  @JsonPropertyDescription(
+      "Mode of the HAProxy backend in the operator's <pool>-frontend ConfigMap. Http (default):"
+          + " HAProxy reuses a few connections per node, so scale on RequestsPerSecond. Tcp: one"
+          + " node connection per client connection (balance leastconn, TLS passed through), so"
+          + " the Connections metric sees what clients hold; suits long-lived connections.")
+  @Default("Http")
+  private FrontMode frontMode = FrontMode.Http;
+
   public Integer getPort() {
     return port;
   }
@@ -211,6 +227,14 @@ public class ServerSpec {
 
   public void setTlsSecret(String tlsSecret) {
     this.tlsSecret = tlsSecret;
+  }
+
+  public FrontMode getFrontMode() {
+    return frontMode;
+  }
+
+  public void setFrontMode(FrontMode frontMode) {
+    this.frontMode = frontMode;
   }
 
   public Integer getAgentCheckPort() {

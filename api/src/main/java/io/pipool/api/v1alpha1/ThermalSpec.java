@@ -15,10 +15,10 @@ import io.fabric8.generator.annotation.ValidationRule;
 public class ThermalSpec {
 
   /** drainCelsius when not given; the agent stops shedding below it too. */
-  public static final int DEFAULT_DRAIN_CELSIUS = 75;
+  public static final int DEFAULT_DRAIN_CELSIUS = Defaults.DRAIN_CELSIUS;
 
   /** criticalCelsius when not given: the agent sheds load at or above it. */
-  public static final int DEFAULT_CRITICAL_CELSIUS = 80;
+  public static final int DEFAULT_CRITICAL_CELSIUS = Defaults.CRITICAL_CELSIUS;
 
   @JsonPropertyDescription(
       "At or above this SoC temperature (°C) a node leaves rotation until it has cooled below"
@@ -33,8 +33,8 @@ public class ThermalSpec {
           + " stops a node from flapping in and out of rotation.")
   @Min(20)
   @Max(100)
-  @Default("65")
-  private Double resumeCelsius = 65.0;
+  @Default("" + Defaults.RESUME_CELSIUS)
+  private Double resumeCelsius = (double) Defaults.RESUME_CELSIUS;
 
   @JsonPropertyDescription(
       "At or above this temperature (°C) the agent sheds load by itself at once (lower connection"
@@ -47,8 +47,8 @@ public class ThermalSpec {
   @JsonPropertyDescription(
       "Treat a node whose firmware reports it is currently throttled (vcgencmd get_throttled bit"
           + " 2) as hot, whatever its temperature.")
-  @Default("true")
-  private Boolean treatThrottledAsHot = true;
+  @Default("" + Defaults.TREAT_THROTTLED_AS_HOT)
+  private Boolean treatThrottledAsHot = Defaults.TREAT_THROTTLED_AS_HOT;
 
   public Double getDrainCelsius() {
     return drainCelsius;

@@ -2,6 +2,8 @@ package io.pipool.api.validation;
 
 import io.pipool.api.sysctl.SysctlRules;
 import io.pipool.api.v1alpha1.AutoscalingSpec;
+import io.pipool.api.v1alpha1.Defaults;
+import io.pipool.api.v1alpha1.MetricSpec;
 import io.pipool.api.v1alpha1.PiServerPoolSpec;
 import io.pipool.api.v1alpha1.ScalingPolicy;
 import io.pipool.api.v1alpha1.ScalingRules;
@@ -10,6 +12,7 @@ import io.pipool.api.v1alpha1.ServiceSpec;
 import io.pipool.api.v1alpha1.SysctlSpec;
 import io.pipool.api.v1alpha1.ThermalSpec;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,6 +47,7 @@ public final class SpecValidator {
     v.checkTopLevel(spec);
     v.checkServer(spec.getServer() == null ? new ServerSpec() : spec.getServer());
     v.checkSysctls(spec.getSysctls() == null ? new SysctlSpec() : spec.getSysctls());
+    v.checkEphemeral(spec);
     v.checkThermal(spec.getThermal() == null ? new ThermalSpec() : spec.getThermal());
     v.checkAutoscaling(
         spec.getAutoscaling() == null ? new AutoscalingSpec() : spec.getAutoscaling());
@@ -88,6 +92,7 @@ public final class SpecValidator {
     range("spec.server.echoBodyBytes", s.getEchoBodyBytes(), 0, 1048576);
     range("spec.server.maxConnections", s.getMaxConnections(), 1, 1000000);
     range("spec.server.idleTimeoutSeconds", s.getIdleTimeoutSeconds(), 1, 3600);
+    range("spec.server.agentCheckPort", s.getAgentCheckPort(), 1, 65535);
     ServerSpec.Mode mode = s.getMode() == null ? ServerSpec.Mode.Echo : s.getMode();
     if (s.getUpstream() != null && !URL.matcher(s.getUpstream()).matches()) {
       add("spec.server.upstream", s.getUpstream(), "an http:// or https:// URL");
@@ -110,6 +115,40 @@ public final class SpecValidator {
     if (s.getTlsSecret() != null && !DNS_NAME.matcher(s.getTlsSecret()).matches()) {
       add("spec.server.tlsSecret", s.getTlsSecret(), "a Secret name (DNS-1123)");
     }
+  }
+
+  /**
+   * A pool that sets net.ipv4.ip_local_port_range has the agent reserve the pool's ports the range
+   * covers; one that leaves the node's range alone reserves nothing, so its ports must stay out of
+   * the kernel's default ephemeral range, or an outgoing connection can take one first.
+   */
+  private void checkEphemeral(PiServerPoolSpec spec) {
+    if (SysctlRules.desired(spec.getSysctls()).containsKey(SysctlRules.PORT_RANGE)) {
+      return;
+    }
+    ServerSpec s = spec.getServer() == null ? new ServerSpec() : spec.getServer();
+    Map<String, Integer> ports = new java.util.LinkedHashMap<>();
+    ports.put("spec.server.port", s.getPort());
+    ports.put("spec.server.adminPort", s.getAdminPort());
+    ports.put("spec.server.agentCheckPort", s.getAgentCheckPort());
+    ports.forEach(
+        (path, p) -> {
+          if (p != null
+              && p >= SysctlRules.KERNEL_EPHEMERAL_LOW
+              && p <= SysctlRules.KERNEL_EPHEMERAL_HIGH) {
+            add(
+                path,
+                p,
+                "a port outside the kernel's default ephemeral range "
+                    + SysctlRules.KERNEL_EPHEMERAL_LOW
+                    + "-"
+                    + SysctlRules.KERNEL_EPHEMERAL_HIGH
+                    + ", which this pool leaves unreserved; or set "
+                    + SysctlRules.PORT_RANGE
+                    + " (profile HighConcurrency or spec.sysctls.values), and the agent reserves"
+                    + " the pool's ports in it");
+          }
+        });
   }
 
   private void checkSysctls(SysctlSpec s) {
@@ -175,17 +214,55 @@ public final class SpecValidator {
         a.getTargetConnectionsPerReplica(),
         1,
         Integer.MAX_VALUE);
-    range("spec.autoscaling.pollIntervalSeconds", a.getPollIntervalSeconds(), 1, 300);
+    checkMetrics(a.getMetrics());
+    range(
+        "spec.autoscaling.pollIntervalSeconds",
+        a.getPollIntervalSeconds(),
+        1,
+        Defaults.MAX_POLL_INTERVAL_SECONDS);
     range("spec.autoscaling.tolerance", a.getTolerance(), 0, 1);
     checkRules("spec.autoscaling.scaleUp", a.getScaleUp());
     checkRules("spec.autoscaling.scaleDown", a.getScaleDown());
+  }
+
+  private void checkMetrics(List<MetricSpec> metrics) {
+    if (metrics == null) {
+      return;
+    }
+    String types = "Connections or RequestsPerSecond";
+    if (metrics.size() > Defaults.MAX_METRICS) {
+      addShown(
+          "spec.autoscaling.metrics",
+          metrics.size() + " entries",
+          "at most " + Defaults.MAX_METRICS + " metrics, one of each type (" + types + ")");
+    }
+    Set<MetricSpec.Type> seen = new HashSet<>();
+    for (int i = 0; i < metrics.size(); i++) {
+      MetricSpec m = metrics.get(i);
+      String at = "spec.autoscaling.metrics[" + i + "]";
+      if (m == null) {
+        add(at, null, "an object with type and target");
+        continue;
+      }
+      if (m.getType() == null) {
+        add(at + ".type", null, types);
+      } else if (!seen.add(m.getType())) {
+        add(at + ".type", m.getType().name(), "a type not listed before (each metric once)");
+      }
+      required(at + ".target", m.getTarget(), 1, Integer.MAX_VALUE);
+      range(at + ".tolerance", m.getTolerance(), 0, 1);
+    }
   }
 
   private void checkRules(String path, ScalingRules rules) {
     if (rules == null) {
       return;
     }
-    range(path + ".stabilizationWindowSeconds", rules.getStabilizationWindowSeconds(), 0, 3600);
+    range(
+        path + ".stabilizationWindowSeconds",
+        rules.getStabilizationWindowSeconds(),
+        0,
+        Defaults.MAX_WINDOW_SECONDS);
     if (rules.getPolicies() == null) {
       return;
     }
@@ -200,7 +277,7 @@ public final class SpecValidator {
         add(at + ".type", null, "Pods or Percent");
       }
       required(at + ".value", p.getValue(), 1, Integer.MAX_VALUE);
-      required(at + ".periodSeconds", p.getPeriodSeconds(), 1, 1800);
+      required(at + ".periodSeconds", p.getPeriodSeconds(), 1, Defaults.MAX_PERIOD_SECONDS);
     }
   }
 

@@ -39,4 +39,18 @@ class AgentStatusJsonTest {
     assertThat(tree.path("servingMode").asText()).isEqualTo("Serving");
     assertThat(json.readValue(text, AgentStatus.class)).isEqualTo(status);
   }
+
+  @Test
+  void aDocumentWithoutARequestRateHasAnUnknownRateNotZero() throws Exception {
+    // An agent that does not report requestsPerSecond (an older one, or a partial document) must
+    // not look idle to an autoscaler scaling on requests per second.
+    String text =
+        "{\"node\":\"pi-1\",\"servingMode\":\"Serving\",\"connections\":{\"active\":12,"
+            + "\"total\":40,\"rejected\":0,\"limit\":4000},\"requestsTotal\":9}";
+
+    AgentStatus status = json.readValue(text, AgentStatus.class);
+
+    assertThat(status.connections().active()).isEqualTo(12);
+    assertThat(status.requestsPerSecond()).isNull();
+  }
 }

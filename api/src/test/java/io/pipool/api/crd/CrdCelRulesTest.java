@@ -60,6 +60,25 @@ class CrdCelRulesTest {
             List.of("spec.autoscaling.minReplicas: minReplicas must not exceed maxReplicas"),
             "autoscaling",
             Map.of("minReplicas", 5, "maxReplicas", 3)),
+        valid(
+            "connections and requests per second",
+            "autoscaling",
+            Map.of(
+                "metrics",
+                List.of(
+                    Map.of("type", "Connections", "target", 3000),
+                    Map.of("type", "RequestsPerSecond", "target", 50, "tolerance", 0.2)))),
+        refused(
+            "the same metric twice",
+            List.of(
+                "spec.autoscaling.metrics: each metric type (Connections, RequestsPerSecond) may"
+                    + " be listed once"),
+            "autoscaling",
+            Map.of(
+                "metrics",
+                List.of(
+                    Map.of("type", "RequestsPerSecond", "target", 50),
+                    Map.of("type", "RequestsPerSecond", "target", 80)))),
         valid("proxy with upstream", "server", Map.of("mode", "Proxy", "upstream", "http://b:80")),
         refused(
             "proxy upstream with a space in its path",

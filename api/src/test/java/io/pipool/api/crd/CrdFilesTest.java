@@ -58,7 +58,7 @@ class CrdFilesTest {
     List<String> names = new ArrayList<>();
     version.path("additionalPrinterColumns").forEach(c -> names.add(c.path("name").asText()));
     assertThat(names)
-        .containsExactly("Desired", "Serving", "Nodes", "Connections", "Max °C", "Ready", "Age");
+        .containsExactly("Desired", "Serving", "Nodes", "Targets", "Max °C", "Ready", "Age");
   }
 
   @Test

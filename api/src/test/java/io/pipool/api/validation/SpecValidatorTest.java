@@ -8,6 +8,7 @@ import io.pipool.api.v1alpha1.ScalingPolicy;
 import io.pipool.api.v1alpha1.ScalingRules;
 import io.pipool.api.v1alpha1.ServerSpec;
 import io.pipool.api.v1alpha1.ServiceSpec;
+import io.pipool.api.v1alpha1.SysctlSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -313,6 +314,31 @@ class SpecValidatorTest {
   @MethodSource("validSpecs")
   void validSpecHasNoViolations(String name, PiServerPoolSpec spec) {
     assertThat(SpecValidator.validate(spec)).isEmpty();
+  }
+
+  /**
+   * A pool that leaves the node's ephemeral range alone reserves nothing, so a port in the kernel's
+   * default range could be taken by an outgoing connection before the agent listens.
+   */
+  @Test
+  void aPortInTheUnreservedEphemeralRangeIsRefused() {
+    PiServerPoolSpec untouched =
+        spec(
+            x -> {
+              x.getSysctls().setProfile(SysctlSpec.Profile.None);
+              x.getServer().setPort(40000);
+              x.getServer().setAgentCheckPort(9100);
+            });
+    assertThat(SpecValidator.validate(untouched))
+        .extracting(Violation::message)
+        .containsExactly(
+            "spec.server.port: 40000 is invalid; allowed: a port outside the kernel's default"
+                + " ephemeral range 32768-60999, which this pool leaves unreserved; or set"
+                + " net.ipv4.ip_local_port_range (profile HighConcurrency or"
+                + " spec.sysctls.values), and the agent reserves the pool's ports in it");
+    // with the range set by the pool, the agent reserves the port: fine
+    PiServerPoolSpec widened = spec(x -> x.getServer().setPort(40000));
+    assertThat(SpecValidator.validate(widened)).isEmpty();
   }
 
   @Test

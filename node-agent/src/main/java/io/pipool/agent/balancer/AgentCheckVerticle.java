@@ -1,5 +1,6 @@
 package io.pipool.agent.balancer;
 
+import io.pipool.agent.server.ListenFailure;
 import io.pipool.agent.status.AgentState;
 import io.pipool.api.agent.AgentConfig;
 import io.vertx.core.AbstractVerticle;
@@ -85,11 +86,7 @@ public final class AgentCheckVerticle extends AbstractVerticle {
               LOG.info("agent-check listening on {}:{}", host, s.actualPort());
               started.complete();
             })
-        .onFailure(
-            e ->
-                started.fail(
-                    new IllegalStateException(
-                        "agent-check port " + host + ":" + port + ": " + e.getMessage(), e)));
+        .onFailure(e -> started.fail(ListenFailure.of("HAProxy's agent check", host, port, e)));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.pipool.agent.cli;
 
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.pipool.agent.NodeAgent;
@@ -156,7 +157,8 @@ public final class Main {
   private static int sysctls(boolean apply, AgentConfig s, PrintStream out, PrintStream err) {
     SysctlTool tool =
         new SysctlTool(new ProcSys(s.sysctls().procRoot()), new StateFile(s.sysctls().stateFile()));
-    SysctlTool.Outcome result = apply ? tool.apply(s.sysctls().values()) : tool.restore();
+    SysctlTool.Outcome result =
+        apply ? tool.apply(s.sysctls().values(), listeningPorts(s.server())) : tool.restore();
     result.changed().forEach(out::println);
     result.failures().forEach(err::println);
     if (!result.ok()) {
@@ -168,6 +170,17 @@ public final class Main {
       return FAILED;
     }
     return OK;
+  }
+
+  /** The ports the agent listens on (0, any free port, is nobody's to reserve). */
+  static List<Integer> listeningPorts(AgentConfig.Server srv) {
+    List<Integer> ports = new ArrayList<>();
+    for (Integer p : new Integer[] {srv.port(), srv.adminPort(), srv.agentCheckPort()}) {
+      if (p != null && p > 0) {
+        ports.add(p);
+      }
+    }
+    return ports;
   }
 
   /**
@@ -201,7 +214,11 @@ public final class Main {
     KubernetesClient client = null;
     if (s.serving().watchPod()
         && ClusterDetector.configured(env, homeDir(env), ClusterDetector.SERVICE_ACCOUNT_TOKEN)) {
-      client = new KubernetesClientBuilder().build();
+      // the pod watch retries on its own (PodLabelWatcher); a request that cannot connect should
+      // fail within seconds so /readyz can say why, not after Fabric8's ten retries (~100 s)
+      Config kube = Config.autoConfigure(null);
+      kube.setRequestRetryBackoffLimit(2);
+      client = new KubernetesClientBuilder().withConfig(kube).build();
     }
     List<NodeAgent> agents = new ArrayList<>();
     for (AgentConfig c : settings) {

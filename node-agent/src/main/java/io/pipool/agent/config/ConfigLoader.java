@@ -95,14 +95,16 @@ public final class ConfigLoader {
         target.put(e.field(), value.trim());
       }
     }
-    // server.adminHost's default depends on the pod: its IP when the downward API gives it
-    String[] field = AgentVariables.POD_IP_FIELD.split("\\.");
-    ObjectNode server = section(root, field[0]);
-    if (server != null && !server.hasNonNull(field[1])) {
-      String podIp = env.getOrDefault(AgentVariables.POD_IP, "").trim();
-      server.put(field[1], podIp.isEmpty() ? AgentConfig.Server.DEFAULT_HOST : podIp);
-      if (!podIp.isEmpty()) {
-        fromEnv.put(AgentVariables.POD_IP_FIELD, AgentVariables.POD_IP);
+    // the bind addresses' default depends on the pod: its IP when the downward API gives it
+    for (String path : AgentVariables.POD_IP_FIELDS) {
+      String[] field = path.split("\\.");
+      ObjectNode server = section(root, field[0]);
+      if (server != null && !server.hasNonNull(field[1])) {
+        String podIp = env.getOrDefault(AgentVariables.POD_IP, "").trim();
+        server.put(field[1], podIp.isEmpty() ? AgentConfig.Server.DEFAULT_HOST : podIp);
+        if (!podIp.isEmpty()) {
+          fromEnv.put(path, AgentVariables.POD_IP);
+        }
       }
     }
     return fromEnv;

@@ -129,7 +129,7 @@ public final class AdminVerticle extends AbstractVerticle {
         .requestHandler(this::handle)
         .listen(port, host)
         .onSuccess(s -> started.complete())
-        .onFailure(started::fail);
+        .onFailure(e -> started.fail(ListenFailure.of("the admin port", host, port, e)));
   }
 
   /** The port actually bound. */

@@ -35,6 +35,11 @@ import java.util.concurrent.TimeUnit;
  *       never reads its responses, or keeps the flow-control window shut, is thus not read either.
  *       A client obeying the announced {@link ControlFrameLimit#MAX_STREAMS} never reaches it.
  *   <li>more than {@link #MAX_CLIENT_OPEN} streams left open by the client: GOAWAY
+ *       ENHANCE_YOUR_CALM;
+ *   <li>floods of frames that make the agent work or write without a request: more than {@link
+ *       ControlFrameLimit#MAX_RESETS} RST_STREAM (rapid reset), or more than {@link
+ *       ControlFrameLimit#MAX_CONTROL_FRAMES} SETTINGS (after the preface's) and PING frames that
+ *       each want an acknowledgement, per {@link ControlFrameLimit#WINDOW_SECONDS}: GOAWAY
  *       ENHANCE_YOUR_CALM.
  * </ul>
  *
@@ -86,10 +91,13 @@ final class Http2FrameGate extends ChannelDuplexHandler {
   private static final int DATA = 0x0;
   private static final int HEADERS = 0x1;
   private static final int RST_STREAM = 0x3;
+  private static final int SETTINGS = 0x4;
+  private static final int PING = 0x6;
   private static final int GOAWAY = 0x7;
   private static final int CONTINUATION = 0x9;
   private static final int END_STREAM = 0x1;
   private static final int END_HEADERS = 0x4;
+  private static final int ACK = 0x1;
   private static final int RECENT_RESETS = 64;
 
   /** Installs the gate at the front of a new connection's pipeline (right after TLS, if any). */
@@ -131,8 +139,9 @@ final class Http2FrameGate extends ChannelDuplexHandler {
     final Set<Integer> pending = new HashSet<>();
     final int[] recentResets = new int[RECENT_RESETS];
     int recentResetAt;
-    long resetWindowStart = System.nanoTime();
-    int resetsInWindow;
+    final Flood resets = new Flood(ControlFrameLimit.MAX_RESETS);
+    final Flood controls = new Flood(ControlFrameLimit.MAX_CONTROL_FRAMES);
+    boolean settingsSeen;
     // outbound frame parsing
     boolean outFrames;
     int upgradeHeadEnd; // bytes of "\r\n\r\n" matched at the end of the 101 head
@@ -369,32 +378,50 @@ final class Http2FrameGate extends ChannelDuplexHandler {
         }
       }
       case RST_STREAM -> {
-        if (resetFlood()) {
+        if (s.resets.exceeded()) {
           return Verdict.ENHANCE_YOUR_CALM; // rapid reset: answered here, with a lingering close
         }
         s.clientOpen.remove(stream);
         s.pending.remove(stream);
       }
+      case SETTINGS, PING -> {
+        boolean preface = type == SETTINGS && !s.settingsSeen; // the one every client must send
+        s.settingsSeen |= type == SETTINGS;
+        if ((flags & ACK) == 0 && !preface && s.controls.exceeded()) {
+          return Verdict.ENHANCE_YOUR_CALM; // each would make Netty write an acknowledgement
+        }
+      }
       default -> {
-        // SETTINGS, PING, WINDOW_UPDATE, PRIORITY, GOAWAY...: Netty's to judge
+        // WINDOW_UPDATE, PRIORITY, GOAWAY...: Netty's to judge
       }
     }
     return Verdict.PASS;
   }
 
   /**
-   * Counts the client's RST_STREAM frames per window; true past {@link
-   * ControlFrameLimit#MAX_RESETS}. Netty has the same limit behind the gate, but it closes right
-   * after its GOAWAY, and with the flood still unread that close sends a TCP reset that can destroy
-   * the GOAWAY.
+   * Counts frames of one kind per {@link ControlFrameLimit#WINDOW_SECONDS} window. The gate answers
+   * the floods itself: Netty's own limits behind it (for resets) close right after their GOAWAY,
+   * and with the flood still unread that close sends a TCP reset that can destroy the GOAWAY; and
+   * Vert.x reports SETTINGS and PING only after Netty has acknowledged them.
    */
-  private boolean resetFlood() {
-    long now = System.nanoTime();
-    if (now - s.resetWindowStart > ControlFrameLimit.WINDOW_SECONDS * 1_000_000_000L) {
-      s.resetWindowStart = now;
-      s.resetsInWindow = 0;
+  private static final class Flood {
+    private final int max;
+    private long windowStart = System.nanoTime();
+    private int count;
+
+    Flood(int max) {
+      this.max = max;
     }
-    return ++s.resetsInWindow > ControlFrameLimit.MAX_RESETS;
+
+    /** Counts one frame; true once more than {@code max} came in the current window. */
+    boolean exceeded() {
+      long now = System.nanoTime();
+      if (now - windowStart > ControlFrameLimit.WINDOW_SECONDS * 1_000_000_000L) {
+        windowStart = now;
+        count = 0;
+      }
+      return ++count > max;
+    }
   }
 
   private boolean recentlyReset(int stream) {

@@ -82,12 +82,11 @@ public final class TrafficVerticle extends AbstractVerticle {
         };
     server = new GuardedHttpServer(vertx, options(), guard);
     server
-        .connectionHandler(ControlFrameLimit::watch)
         .invalidRequestHandler(BadRequests::answer)
         .requestHandler(this::handle)
         .listen(port, cfg.host())
         .onSuccess(s -> started.complete())
-        .onFailure(started::fail);
+        .onFailure(e -> started.fail(ListenFailure.of("traffic", cfg.host(), port, e)));
   }
 
   /**

@@ -3,10 +3,12 @@ package io.pipool.agent.sysctl;
 import io.pipool.api.sysctl.SysctlRules;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
 
 /**
  * The privileged one-shot steps: apply the desired sysctls (saving the true originals once) and
@@ -37,14 +39,53 @@ public final class SysctlTool {
     this.state = state;
   }
 
+  /** {@link #apply(Map, Collection)} for an agent that listens on no port. */
+  public Outcome apply(Map<String, String> desired) {
+    return apply(desired, List.of());
+  }
+
   /**
    * Validates every name and value (nothing is written when one is refused), saves originals not
    * saved before, writes, and reads back.
+   *
+   * <p>When the ephemeral port range written covers one of {@code ports} (the agent's own), those
+   * ports are first added to {@code net.ipv4.ip_local_reserved_ports} in the same tree (the same
+   * network namespace), keeping what the node reserved already: otherwise any outgoing connection
+   * could take a port the agent is about to listen on, and its next start fails with "Address
+   * already in use". Restore puts the node's own list back.
    */
-  public Outcome apply(Map<String, String> desired) {
+  public Outcome apply(Map<String, String> desired, Collection<Integer> ports) {
     List<String> refused = SysctlRules.checkAll(desired);
     if (!refused.isEmpty()) {
       return new Outcome(List.of(), refused);
+    }
+    SortedSet<Integer> covered = SysctlRules.coveredPorts(desired, ports);
+    if (!covered.isEmpty()) {
+      String reserved;
+      try {
+        reserved = proc.read(SysctlRules.RESERVED_PORTS);
+      } catch (IOException e) {
+        return new Outcome(
+            List.of(),
+            List.of(
+                "sysctl "
+                    + SysctlRules.RESERVED_PORTS
+                    + ": cannot read "
+                    + proc.file(SysctlRules.RESERVED_PORTS)
+                    + " to reserve ports "
+                    + covered
+                    + " that "
+                    + SysctlRules.PORT_RANGE
+                    + " covers ("
+                    + why(e)
+                    + ")"));
+      }
+      // reserve before the range is widened, so there is no moment the ports are up for grabs
+      Map<String, String> withReserved = new LinkedHashMap<>();
+      withReserved.put(
+          SysctlRules.RESERVED_PORTS, SysctlRules.withReservedPorts(reserved, covered));
+      withReserved.putAll(desired);
+      desired = withReserved;
     }
     List<String> failures = new ArrayList<>();
     Map<String, String> originals;

@@ -106,6 +106,35 @@ class MainTest {
     assertThat(dir.resolve("state.json")).doesNotExist();
   }
 
+  /**
+   * On a real node a widened ephemeral range let outgoing connections take the agent's own port
+   * (about 20,000 connects in a network namespace): the next agent could not bind. The apply step
+   * reserves the ports the range covers, keeping the node's own reservations, and restore puts the
+   * node's list back.
+   */
+  @Test
+  void applyReservesTheAgentsPortsThatTheWidenedRangeCovers() throws Exception {
+    TestAgents.write(dir.resolve("proc/net/ipv4/ip_local_port_range"), "32768\t60999\n");
+    TestAgents.write(dir.resolve("proc/net/ipv4/ip_local_reserved_ports"), "5000,8081\n");
+    TestAgents.write(
+        config,
+        "server:\n  agentCheckPort: 9101\nsysctls:\n  procRoot: "
+            + dir.resolve("proc")
+            + "\n  stateFile: "
+            + dir.resolve("state.json")
+            + "\n  values:\n    net.ipv4.ip_local_port_range: \"8000 9095\"\n");
+    Path reserved = dir.resolve("proc/net/ipv4/ip_local_reserved_ports");
+
+    assertThat(run(Map.of(), "apply-sysctls", "--config", config.toString())).isZero();
+    // 8080 (traffic) and 9090 (admin) lie in 8000-9095; 9101 (agent check) does not
+    assertThat(Files.readString(reserved).trim()).isEqualTo("5000,8080-8081,9090");
+    assertThat(Files.readString(dir.resolve("proc/net/ipv4/ip_local_port_range")).trim())
+        .isEqualTo("8000 9095");
+
+    assertThat(run(Map.of(), "restore-sysctls", "--config", config.toString())).isZero();
+    assertThat(Files.readString(reserved).trim()).isEqualTo("5000,8081");
+  }
+
   @Test
   void restoreWorksFromTheEnvironmentAlone() throws Exception {
     run(Map.of(), "apply-sysctls", "--config", config.toString());

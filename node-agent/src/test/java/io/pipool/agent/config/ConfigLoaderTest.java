@@ -55,7 +55,15 @@ class ConfigLoaderTest {
   void inAPodTheAdminPortBindsToThePodIpUnlessTold() {
     Map<String, String> pod = Map.of(AgentVariables.POD_IP, "10.0.0.7");
     assertThat(fromEnv(pod).server().adminHost()).isEqualTo("10.0.0.7");
+    // the traffic port too: the CRD promises the node's own address (host network), not 0.0.0.0
+    assertThat(fromEnv(pod).server().host()).isEqualTo("10.0.0.7");
     assertThat(fromEnv(Map.of()).server().adminHost()).isEqualTo("0.0.0.0");
+    assertThat(fromEnv(Map.of()).server().host()).isEqualTo("0.0.0.0");
+    assertThat(
+            fromEnv(Map.of(AgentVariables.POD_IP, "10.0.0.7", "PIPOOL_SERVER_HOST", "0.0.0.0"))
+                .server()
+                .host())
+        .isEqualTo("0.0.0.0");
     Map<String, String> told =
         Map.of(AgentVariables.POD_IP, "10.0.0.7", "PIPOOL_SERVER_ADMINHOST", "127.0.0.1");
     assertThat(fromEnv(told).server().adminHost()).isEqualTo("127.0.0.1");

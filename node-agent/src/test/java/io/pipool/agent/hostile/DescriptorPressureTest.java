@@ -5,21 +5,19 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pipool.agent.NodeAgent;
-import io.pipool.agent.cli.Main;
+import io.pipool.agent.support.ChildAgent;
 import io.pipool.agent.support.Hostile;
 import io.pipool.agent.support.RawH2;
 import io.pipool.agent.support.RawHttp;
-import io.pipool.agent.support.TestAgents;
 import io.pipool.api.agent.AgentStatus;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -39,70 +37,27 @@ class DescriptorPressureTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
-  private Process agent;
+  private ChildAgent agent;
   private final List<RawHttp> attack = new ArrayList<>();
 
   @AfterEach
   void stop() throws Exception {
     Hostile.closeAll(attack);
     if (agent != null) {
-      agent.destroy();
-      if (!agent.waitFor(10, TimeUnit.SECONDS)) {
-        agent.destroyForcibly();
-      }
+      agent.close();
     }
   }
 
   /** Starts {@code serve} under the small open-file limit; returns its traffic and admin ports. */
   private int[] launch(String configYaml, Map<String, String> extraEnv) throws Exception {
-    int traffic = freePort();
-    int admin = freePort();
-    Path config = dir.resolve("agent.yaml");
-    TestAgents.write(config, configYaml);
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            "prlimit",
-            "--nofile=" + OPEN_FILES + ":" + OPEN_FILES,
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx96m",
-            "-XX:TieredStopAtLevel=1",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Main.class.getName(),
-            "serve",
-            "--config",
-            config.toString());
-    pb.environment()
-        .putAll(
-            Map.of(
-                "PIPOOL_SERVER_HOST",
-                "127.0.0.1",
-                "PIPOOL_SERVER_ADMINHOST",
-                "127.0.0.1",
-                "PIPOOL_SERVER_PORT",
-                Integer.toString(traffic),
-                "PIPOOL_SERVER_ADMINPORT",
-                Integer.toString(admin),
-                "PIPOOL_SERVER_EVENTLOOPS",
-                "1",
-                "PIPOOL_SERVER_HEADERTIMEOUTSECONDS",
-                "2",
-                "PIPOOL_SERVING_WATCHPOD",
-                "false",
-                "PIPOOL_SYSCTLS_PROCROOT",
-                dir.resolve("proc").toString(),
-                "PIPOOL_SYSCTLS_STATEFILE",
-                dir.resolve("state.json").toString(),
-                "PIPOOL_THERMAL_SYSFSROOT",
-                dir.resolve("sys").toString()));
-    pb.environment().putAll(extraEnv);
-    agent = pb.redirectErrorStream(true).redirectOutput(log().toFile()).start();
-    await("agent up").atMost(Duration.ofSeconds(30)).until(() -> answers(admin, "/healthz"));
-    return new int[] {traffic, admin};
+    Map<String, String> env = new HashMap<>(Map.of("PIPOOL_SERVER_HEADERTIMEOUTSECONDS", "2"));
+    env.putAll(extraEnv);
+    agent = ChildAgent.start(dir, configYaml, OPEN_FILES, env);
+    return new int[] {agent.trafficPort(), agent.adminPort()};
   }
 
   private Path log() {
-    return dir.resolve("agent.log");
+    return agent.log();
   }
 
   @Test
@@ -196,12 +151,6 @@ class DescriptorPressureTest {
       return JSON.readValue(http.get("/v1/status").read().body(), AgentStatus.class);
     } catch (IOException e) {
       throw new AssertionError("/v1/status did not answer within 1 s", e);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }

@@ -41,7 +41,34 @@ class Http2AbuseTest {
   static Stream<Arguments> controlFrames() {
     return Stream.of(
         Arguments.of("SETTINGS", RawH2.frame(RawH2.SETTINGS, 0, 0, new byte[0])),
-        Arguments.of("PING", RawH2.frame(RawH2.PING, 0, 0, new byte[8])));
+        Arguments.of("PING", RawH2.frame(RawH2.PING, 0, 0, new byte[8])),
+        Arguments.of(
+            "SETTINGS and PING taking turns",
+            concat(
+                RawH2.frame(RawH2.SETTINGS, 0, 0, new byte[0]),
+                RawH2.frame(RawH2.PING, 0, 0, new byte[8]))));
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    return both;
+  }
+
+  @Test
+  void aClientWithinTheControlFrameLimitKeepsItsConnection() throws Exception {
+    try (RawH2 h2 = connect()) {
+      // the 100 a window allows, mixed, then a request on the same connection
+      h2.repeat(
+          concat(
+              RawH2.frame(RawH2.SETTINGS, 0, 0, new byte[0]),
+              RawH2.frame(RawH2.PING, 0, 0, new byte[8])),
+          50);
+      h2.send(RawH2.get(1, "/"));
+      RawH2.Frame headers = h2.until(RawH2.HEADERS);
+      assertThat(headers).as("the request after 100 control frames is answered").isNotNull();
+      assertThat(h2.status(headers)).isEqualTo(200);
+    }
   }
 
   @ParameterizedTest(name = "{0} flood")

@@ -5,8 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
 import io.pipool.agent.NodeAgent;
 import io.pipool.agent.support.Admin;
 import io.pipool.agent.support.Await;
@@ -15,9 +21,12 @@ import io.pipool.api.agent.AgentStatus.ServingMode;
 import io.pipool.api.v1alpha1.PiServerPool;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -44,6 +53,10 @@ class PodLabelWatcherTest {
   }
 
   private NodeAgent start(Vertx vertx, String podName, String initial) {
+    return start(vertx, client, podName, initial);
+  }
+
+  private NodeAgent start(Vertx vertx, KubernetesClient client, String podName, String initial) {
     return Await.result(
         NodeAgent.start(
             vertx,
@@ -93,6 +106,56 @@ class PodLabelWatcherTest {
     await("standby once deleted")
         .atMost(Duration.ofSeconds(10))
         .until(() -> Admin.readyz(agent) == 503);
+  }
+
+  /**
+   * On a real node the in-cluster API address was not reachable when the agent started: the first
+   * list failed and Fabric8's informer stopped for good, leaving the agent Standby for its whole
+   * life. The watch must keep trying, say what it waits for, and follow the label once the API
+   * answers.
+   */
+  @Test
+  void keepsTryingUntilTheApiAnswersAndSaysWhatItWaitsFor(Vertx vertx) throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    String url = "http://127.0.0.1:" + port;
+    KubernetesMockServer api =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
+    try (KubernetesClient late =
+        new KubernetesClientBuilder()
+            .withConfig(
+                new ConfigBuilder()
+                    .withMasterUrl(url)
+                    .withRequestRetryBackoffLimit(0)
+                    .withNamespace("pool")
+                    .build())
+            .build()) {
+      NodeAgent agent = start(vertx, late, "agent-late", "Standby");
+      await("the reason names the API it waits for")
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> Admin.get(agent, "/readyz").body().contains("waiting for the Kubernetes API"));
+      assertThat(Admin.get(agent, "/readyz").body())
+          .contains("127.0.0.1:" + port)
+          .contains("pool/agent-late");
+      assertThat(Admin.readyz(agent)).isEqualTo(503);
+
+      api.init(InetAddress.getByName("127.0.0.1"), port);
+      api.createClient().pods().inNamespace("pool").resource(pod("agent-late", "true")).create();
+      await("serving from the label once the API answers")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> Admin.readyz(agent) == 200);
+      assertThat(Admin.status(agent).servingReason()).contains("pipool.io/serving=true");
+    } finally {
+      api.destroy();
+    }
   }
 
   @Test

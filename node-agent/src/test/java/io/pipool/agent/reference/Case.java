@@ -13,7 +13,7 @@ import org.assertj.core.api.SoftAssertions;
  * @param probe what the client does, and what it saw
  * @param target what the issue demands of the agent beyond the comparison with nginx
  * @param underOpenFileLimit run against the agent in a child JVM under a 400-descriptor limit
- *     ({@link ChildAgent}) rather than in-process
+ *     ({@link io.pipool.agent.support.ChildAgent}) rather than in-process
  */
 record Case(
     String id,

@@ -2,6 +2,7 @@ package io.pipool.agent.reference;
 
 import io.pipool.agent.NodeAgent;
 import io.pipool.agent.support.Await;
+import io.pipool.agent.support.ChildAgent;
 import io.pipool.agent.support.Hostile;
 import io.pipool.agent.support.TestAgents;
 import io.vertx.core.Vertx;
@@ -38,6 +39,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @EnabledOnOs(OS.LINUX)
 class NginxReferenceTest {
+
+  /**
+   * The open-file limit of the issue's descriptor case: four stalled h2 connections exhausted it.
+   */
+  private static final int CHILD_OPEN_FILES = 400;
 
   /** Where each run's table goes, relative to the module. */
   static final Path REPORT = Path.of("target", "security-reference.md");
@@ -116,17 +122,22 @@ class NginxReferenceTest {
     Outcome a;
     if (c.underOpenFileLimit()) {
       Path home = Files.createTempDirectory(dir, "child-");
-      try (ChildAgent child = ChildAgent.start(home, www)) {
+      try (ChildAgent child =
+          ChildAgent.start(
+              home,
+              "server:\n  mode: Static\n  staticDir: " + www + "\n",
+              CHILD_OPEN_FILES,
+              Map.of())) {
         a =
             measure(
                 new UnderTest(
                     "agent",
                     true,
-                    child.trafficPort,
-                    child.trafficPort,
+                    child.trafficPort(),
+                    child.trafficPort(),
                     -1,
                     -1,
-                    child.adminPort,
+                    child.adminPort(),
                     agents.upstream(),
                     child::pid),
                 c);

@@ -2,6 +2,7 @@ package io.pipool.operator.autoscale;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.pipool.api.agent.AgentStatus;
+import io.pipool.autoscale.Load;
 import io.pipool.autoscale.NodeSample;
 import io.pipool.operator.poll.PollResult;
 import java.time.Instant;
@@ -45,7 +46,9 @@ public final class SampleMapper {
                     result.at(),
                     true,
                     null,
-                    s.connections().active(),
+                    new Load(
+                        s.connections() == null ? null : s.connections().active(),
+                        s.requestsPerSecond()),
                     s.thermal() == null ? null : s.thermal().temperatureCelsius(),
                     s.thermal() != null
                         && s.thermal().throttle() != null
@@ -61,7 +64,7 @@ public final class SampleMapper {
                     lastGood.get(node),
                     false,
                     reason,
-                    0,
+                    Load.UNKNOWN,
                     previous == null || previous.thermal() == null
                         ? null
                         : previous.thermal().temperatureCelsius(),

@@ -1,5 +1,6 @@
 package io.pipool.operator.config;
 
+import io.pipool.api.v1alpha1.Defaults;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -76,7 +77,13 @@ public record OperatorConfig(
         watch,
         image,
         Duration.ofMillis(number(env, POLL_TIMEOUT_MS, 1500, 50, 60_000)),
-        Duration.ofSeconds(number(env, DEFAULT_POLL_INTERVAL_SECONDS, 10, 1, 300)),
+        Duration.ofSeconds(
+            number(
+                env,
+                DEFAULT_POLL_INTERVAL_SECONDS,
+                Defaults.POLL_INTERVAL_SECONDS,
+                1,
+                Defaults.MAX_POLL_INTERVAL_SECONDS)),
         bool(env, LEADER_ELECTION, true),
         get(env, LEASE_NAME, "pi-pool-operator-lease"),
         env.getOrDefault(LEASE_NAMESPACE, "").isBlank() ? null : env.get(LEASE_NAMESPACE).trim(),

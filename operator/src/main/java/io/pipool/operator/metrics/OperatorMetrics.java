@@ -1,11 +1,13 @@
 package io.pipool.operator.metrics;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.pipool.api.v1alpha1.NodeStatus;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
 import io.prometheus.client.Histogram;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -101,26 +103,44 @@ public final class OperatorMetrics {
   }
 
   /**
-   * Sets per-node gauges and drops those of nodes that left the pool; NaN (unknown: the node did
-   * not answer) drops the series rather than exporting a zero.
+   * One node's gauges; null is unknown (the node did not answer), never zero.
+   *
+   * @param temperatureCelsius SoC temperature
+   * @param connections connections open now
    */
-  public void nodes(String namespace, String pool, Map<String, double[]> tempAndConnections) {
-    Set<String> now = tempAndConnections.keySet();
+  public record NodeReading(Double temperatureCelsius, Long connections) {
+
+    /** The readings of a status's nodes, by node name, in order. */
+    public static Map<String, NodeReading> of(List<NodeStatus> nodes) {
+      Map<String, NodeReading> out = new LinkedHashMap<>();
+      for (NodeStatus n : nodes) {
+        out.put(n.getName(), new NodeReading(n.getTemperatureCelsius(), n.getConnections()));
+      }
+      return out;
+    }
+  }
+
+  /**
+   * Sets per-node gauges and drops those of nodes that left the pool; an unknown value drops the
+   * series rather than exporting a zero.
+   */
+  public void nodes(String namespace, String pool, Map<String, NodeReading> readings) {
+    Set<String> now = readings.keySet();
     Set<String> before = nodesByPool.put(namespace + "/" + pool, Set.copyOf(now));
     if (before != null) {
       before.stream().filter(n -> !now.contains(n)).forEach(n -> removeNode(namespace, pool, n));
     }
-    tempAndConnections.forEach(
+    readings.forEach(
         (node, v) -> {
-          if (Double.isNaN(v[0])) {
+          if (v.temperatureCelsius() == null) {
             temperature.remove(namespace, pool, node);
           } else {
-            temperature.labels(namespace, pool, node).set(v[0]);
+            temperature.labels(namespace, pool, node).set(v.temperatureCelsius());
           }
-          if (Double.isNaN(v[1])) {
+          if (v.connections() == null) {
             connections.remove(namespace, pool, node);
           } else {
-            connections.labels(namespace, pool, node).set(v[1]);
+            connections.labels(namespace, pool, node).set(v.connections());
           }
         });
   }

@@ -32,6 +32,13 @@ import java.util.Map;
 public final class DaemonSetModel {
 
   public static final String INIT_CONTAINER = "apply-sysctls";
+
+  /**
+   * Seconds the kubelet waits before the first readiness probe: the agent's JVM needs a moment to
+   * listen, and a probe before that is a "connection refused" warning Event at every start.
+   */
+  static final int READINESS_DELAY_SECONDS = 3;
+
   public static final String CONTAINER = "agent";
   public static final long AGENT_UID = 10001L;
 
@@ -177,7 +184,10 @@ public final class DaemonSetModel {
         .withLivenessProbe(probe("/healthz", s.getAdminPort(), 10, 6))
         // not /readyz, which mirrors the serving label for external balancers: a standby pod
         // must count as available, or a rolling update would stall on it
-        .withReadinessProbe(probe("/readyz/pod", s.getAdminPort(), 5, 1))
+        .withReadinessProbe(
+            new ProbeBuilder(probe("/readyz/pod", s.getAdminPort(), 5, 1))
+                .withInitialDelaySeconds(READINESS_DELAY_SECONDS)
+                .build())
         .withResources(resources)
         .withSecurityContext(
             new SecurityContextBuilder()

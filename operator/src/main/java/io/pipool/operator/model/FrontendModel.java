@@ -77,8 +77,10 @@ public final class FrontendModel {
         .append(backendName(pool))
         .append('\n');
     b.append("backend ").append(backendName(pool)).append('\n');
-    b.append("    mode http\n");
-    b.append("    balance roundrobin\n");
+    boolean tcp = s.getFrontMode() == ServerSpec.FrontMode.Tcp;
+    // tcp: one node connection per client connection, so the agents count what clients hold
+    b.append(
+        tcp ? "    mode tcp\n    balance leastconn\n" : "    mode http\n    balance roundrobin\n");
     b.append("    option httpchk GET /readyz\n");
     b.append("    http-check expect status 200\n");
     b.append("    default-server check port ")
@@ -90,7 +92,7 @@ public final class FrontendModel {
           .append(" agent-inter ")
           .append(AGENT_INTER);
     }
-    if (s.getTlsSecret() != null) {
+    if (s.getTlsSecret() != null && !tcp) {
       // the traffic port speaks TLS; the checks go to the plain admin port. Replace
       // "verify none" with "verify required ca-file <your CA>" to check the nodes' certificates.
       b.append(" ssl verify none no-check-ssl");

@@ -49,18 +49,17 @@ final class RestoreCoordinator {
   DeleteControl step(PiServerPool pool, Set<String> nodes, Collection<Job> jobs) {
     RestoreStatus restore = pool.getStatus() == null ? null : pool.getStatus().getRestore();
     if (restore == null || restore.getStartedAt() == null) {
-      if (jobs.isEmpty()) {
-        return start(pool, nodes);
-      }
-      // the Jobs exist but the cached pool predates our status write: take the Jobs' word
-      restore = new RestoreStatus();
-      restore.setStartedAt(
+      // No restore in status: none began, or a leader was killed while it created the Jobs
+      // (some may be missing), or the cached pool predates the status write. Creating the
+      // missing Jobs is right in each case; the timeout runs from the first Job's creation.
+      return start(
+          pool,
+          nodes,
           jobs.stream()
               .map(j -> j.getMetadata().getCreationTimestamp())
               .filter(Objects::nonNull)
               .min(String::compareTo)
               .orElse(clock.instant().toString()));
-      restore.setTotalNodes(jobs.size());
     }
     Instant started = Instant.parse(restore.getStartedAt());
     List<String> restored = new ArrayList<>();
@@ -126,7 +125,7 @@ final class RestoreCoordinator {
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(config.restoreCheckInterval());
   }
 
-  private DeleteControl start(PiServerPool pool, Set<String> podNodes) {
+  private DeleteControl start(PiServerPool pool, Set<String> podNodes, String startedAt) {
     Set<String> nodes = new TreeSet<>(podNodes);
     if (pool.getStatus() != null && pool.getStatus().getNodes() != null) {
       pool.getStatus().getNodes().stream()
@@ -149,7 +148,7 @@ final class RestoreCoordinator {
       }
     }
     RestoreStatus restore = new RestoreStatus();
-    restore.setStartedAt(clock.instant().toString());
+    restore.setStartedAt(startedAt);
     restore.setTotalNodes(nodes.size());
     restore.setRestoredNodes(List.of());
     restore.setFailedNodes(List.of());

@@ -3,12 +3,13 @@ package io.pipool.operator.reconciler;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.pipool.api.v1alpha1.NodeStatus;
+import io.pipool.api.v1alpha1.AutoscalingSpec;
 import io.pipool.api.v1alpha1.PiServerPool;
 import io.pipool.api.v1alpha1.PiServerPoolStatus;
 import io.pipool.api.v1alpha1.ServerSpec;
 import io.pipool.autoscale.Autoscaler;
 import io.pipool.autoscale.Decision;
+import io.pipool.autoscale.Memory;
 import io.pipool.autoscale.NodeSample;
 import io.pipool.autoscale.ScalePolicy;
 import io.pipool.operator.autoscale.AgentPods;
@@ -28,7 +29,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -82,59 +82,140 @@ final class ServingPass {
     this.clock = clock;
   }
 
+  /**
+   * What one pass observed before deciding.
+   *
+   * @param policy the pool's policy
+   * @param memory the operator's memory with this round's poll results folded in
+   * @param current nodes labelled serving now
+   * @param samples one per agent pod
+   */
+  private record Observed(
+      ScalePolicy policy, PoolMemory memory, Set<String> current, List<NodeSample> samples) {}
+
   Outcome run(
       PiServerPool pool, Map<String, Pod> pods, DaemonSet daemonSet, PoolMemory last, Instant now) {
-    String ns = pool.getMetadata().getNamespace();
-    String name = pool.getMetadata().getName();
-    ResourceID id = ResourceID.fromResource(pool);
-    ScalePolicy policy = PolicyMapper.policy(pool.getSpec(), config.defaultPollInterval());
-    Duration interval = policy.pollInterval();
-    PoolMemory mem = trigger.take(id).map(last::withResults).orElse(last);
-    mem = startPollIfDue(pool, pods, mem.retainNodes(pods.keySet()), now, interval);
-
-    Set<String> current =
-        pods.entrySet().stream()
-            .filter(e -> AgentPods.serving(e.getValue()))
-            .map(Map.Entry::getKey)
-            .collect(Collectors.toCollection(TreeSet::new));
+    Observed seen = observe(pool, pods, last, now);
+    PoolMemory mem = seen.memory();
+    Duration interval = seen.policy().pollInterval();
     PiServerPoolStatus old = pool.getStatus() == null ? new PiServerPoolStatus() : pool.getStatus();
     if (awaitingFirstAnswer(old, mem, pods)) {
       // Unknown is not zero: no decision, no label, no event until an agent has answered
       PiServerPoolStatus kept =
           KeptStatus.awaiting(
-              pool, daemonSet, pods, current, policy.dryRun(), staleWhy(old, mem, current), now);
-      metrics.replicas(ns, name, kept.getDesiredReplicas(), current.size());
+              pool,
+              daemonSet,
+              pods,
+              seen.current(),
+              seen.policy().dryRun(),
+              staleWhy(old, mem, seen.current()),
+              now);
+      metrics.replicas(
+          pool.getMetadata().getNamespace(),
+          pool.getMetadata().getName(),
+          kept.getDesiredReplicas(),
+          seen.current().size());
       return new Outcome(kept, untilNextPoll(mem, now, interval), mem);
     }
+    Decision decision = decide(seen, old);
+    Map<String, Instant> hot = hotSince(seen, decision);
+    Set<String> servingNow = act(pool, pods, seen, decision, hot);
+    mem = mem.withHotSince(hot).withHistory(decision.history());
+    PiServerPoolStatus status = report(pool, pods, daemonSet, mem, decision, servingNow, now);
+    return new Outcome(status, untilNextPoll(mem, now, interval), mem);
+  }
 
+  /** Folds in the poll results that arrived, starts the next poll when due, maps the samples. */
+  private Observed observe(PiServerPool pool, Map<String, Pod> pods, PoolMemory last, Instant now) {
+    ScalePolicy policy = PolicyMapper.policy(pool.getSpec(), config.defaultPollInterval());
+    PoolMemory mem =
+        trigger.take(ResourceID.fromResource(pool)).map(last::withResults).orElse(last);
+    mem = startPollIfDue(pool, pods, mem.retainNodes(pods.keySet()), now, policy.pollInterval());
+    Set<String> current =
+        pods.entrySet().stream()
+            .filter(e -> AgentPods.serving(e.getValue()))
+            .map(Map.Entry::getKey)
+            .collect(Collectors.toCollection(TreeSet::new));
     List<NodeSample> samples =
         SampleMapper.samples(pods, mem.latest(), mem.lastGood(), mem.lastGoodStatus());
-    Map<String, Instant> hotSince = hotSince(mem.hotSince(), samples, policy);
-    List<Decision.Recommendation> history =
-        mem.history() != null ? mem.history() : StatusMapper.history(old);
-    Decision decision =
-        autoscaler.decide(policy, samples, current, StatusMapper.previous(old), history, clock);
+    return new Observed(policy, mem, current, samples);
+  }
 
-    Set<String> servingNow = new TreeSet<>(current);
-    if (!policy.dryRun()) {
+  /** The autoscaler's decision, with its memory read from status (history kept in memory). */
+  private Decision decide(Observed seen, PiServerPoolStatus old) {
+    Memory stored = StatusMapper.memory(old);
+    List<Decision.Recommendation> history =
+        seen.memory().history() != null ? seen.memory().history() : stored.recommendations();
+    return autoscaler.decide(
+        seen.policy(),
+        seen.samples(),
+        seen.current(),
+        new Memory(stored.nodes(), history, stored.moves()),
+        clock);
+  }
+
+  /**
+   * Applies the decision's serving set through the labels (not in DryRun); returns the nodes
+   * labelled serving afterwards, and times each hot node from its threshold to its label (a timed
+   * node leaves {@code hot}).
+   */
+  private Set<String> act(
+      PiServerPool pool,
+      Map<String, Pod> pods,
+      Observed seen,
+      Decision decision,
+      Map<String, Instant> hot) {
+    Set<String> servingNow = new TreeSet<>(seen.current());
+    if (!seen.policy().dryRun()) {
       Map<String, Boolean> changed = labeler.apply(pods, decision.serving());
       Instant labelled = clock.instant();
       changed.forEach(
           (node, on) -> {
             if (on) {
               servingNow.add(node);
-            } else {
-              servingNow.remove(node);
-              Instant hot = hotSince.remove(node);
-              if (hot != null) {
-                metrics.thresholdToLabel(ns, name, Duration.between(hot, labelled));
-              }
+              return;
+            }
+            servingNow.remove(node);
+            Instant since = hot.remove(node);
+            if (since != null) {
+              metrics.thresholdToLabel(
+                  pool.getMetadata().getNamespace(),
+                  pool.getMetadata().getName(),
+                  Duration.between(since, labelled));
             }
           });
     }
     servingNow.retainAll(pods.keySet());
-    mem = mem.withHotSince(hotSince).withHistory(decision.history());
+    return servingNow;
+  }
 
+  /**
+   * When each node the decision found over the drain threshold first got there (the decision says
+   * which; this only keeps the time); a node leaves the map when it is no longer over it.
+   */
+  private static Map<String, Instant> hotSince(Observed seen, Decision decision) {
+    Map<String, Instant> hot = new HashMap<>(seen.memory().hotSince());
+    hot.keySet().retainAll(decision.overThreshold());
+    for (NodeSample s : seen.samples()) {
+      if (decision.overThreshold().contains(s.node())) {
+        hot.putIfAbsent(s.node(), s.sampledAt());
+      }
+    }
+    return hot;
+  }
+
+  /** Writes what happened where a user looks: Events, the status, the metrics. */
+  private PiServerPoolStatus report(
+      PiServerPool pool,
+      Map<String, Pod> pods,
+      DaemonSet daemonSet,
+      PoolMemory mem,
+      Decision decision,
+      Set<String> servingNow,
+      Instant now) {
+    String ns = pool.getMetadata().getNamespace();
+    String name = pool.getMetadata().getName();
+    boolean dryRun = pool.getSpec().getAutoscaling().getMode() == AutoscalingSpec.Mode.DryRun;
     if (decision.events().isEmpty()) {
       metrics.decision(ns, name, "NoChange");
     }
@@ -142,7 +223,6 @@ final class ServingPass {
       metrics.decision(ns, name, e.reason());
       events.emit(pool, e.warning() ? "Warning" : "Normal", e.reason(), e.message());
     }
-
     PiServerPoolStatus status =
         StatusComposer.compose(
             pool,
@@ -154,25 +234,14 @@ final class ServingPass {
                 mem.lastGoodStatus(),
                 decision,
                 servingNow,
-                policy.dryRun(),
+                dryRun,
                 now));
     Conditions.find(status.getConditions(), Conditions.SYSCTLS_APPLIED)
         .filter(c -> "False".equals(c.getStatus()))
         .ifPresent(c -> events.warning(pool, "SysctlFailure", c.getMessage()));
-
     metrics.replicas(ns, name, decision.desiredReplicas(), servingNow.size());
-    Map<String, double[]> perNode = new LinkedHashMap<>();
-    for (NodeStatus n : status.getNodes()) {
-      perNode.put(
-          n.getName(),
-          new double[] {
-            n.getTemperatureCelsius() == null ? Double.NaN : n.getTemperatureCelsius(),
-            // unknown is not zero: a node that did not answer has no connection count
-            n.getConnections() == null ? Double.NaN : n.getConnections()
-          });
-    }
-    metrics.nodes(ns, name, perNode);
-    return new Outcome(status, untilNextPoll(mem, now, interval), mem);
+    metrics.nodes(ns, name, OperatorMetrics.NodeReading.of(status.getNodes()));
+    return status;
   }
 
   /**
@@ -253,25 +322,5 @@ final class ServingPass {
     Instant last = mem.lastPollStarted();
     Duration wait = last == null ? interval : Duration.between(now, last.plus(interval));
     return wait.compareTo(MIN_RESCHEDULE) < 0 ? MIN_RESCHEDULE : wait;
-  }
-
-  /** When each node's first sample at or above the drain threshold arrived; cool nodes leave. */
-  private static Map<String, Instant> hotSince(
-      Map<String, Instant> last, List<NodeSample> samples, ScalePolicy policy) {
-    Map<String, Instant> hot = new HashMap<>(last);
-    for (NodeSample s : samples) {
-      if (!s.reachable()) {
-        continue;
-      }
-      boolean isHot =
-          (s.temperatureCelsius() != null && s.temperatureCelsius() >= policy.drainCelsius())
-              || (policy.treatThrottledAsHot() && s.throttled());
-      if (isHot) {
-        hot.putIfAbsent(s.node(), s.sampledAt());
-      } else {
-        hot.remove(s.node());
-      }
-    }
-    return hot;
   }
 }

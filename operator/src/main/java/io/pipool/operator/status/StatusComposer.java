@@ -5,11 +5,14 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
 import io.pipool.api.agent.AgentStatus;
 import io.pipool.api.agent.ThrottleFlags;
+import io.pipool.api.v1alpha1.MetricSpec;
+import io.pipool.api.v1alpha1.MetricStatus;
 import io.pipool.api.v1alpha1.NodeStatus;
 import io.pipool.api.v1alpha1.PiServerPool;
 import io.pipool.api.v1alpha1.PiServerPoolStatus;
 import io.pipool.api.v1alpha1.PoolTotals;
 import io.pipool.api.v1alpha1.Recommendation;
+import io.pipool.api.v1alpha1.ScaleMoveStatus;
 import io.pipool.api.v1alpha1.Throttling;
 import io.pipool.autoscale.Decision;
 import io.pipool.autoscale.NodeState;
@@ -45,6 +48,21 @@ public final class StatusComposer {
     s.setRecommendations(
         d.history().stream()
             .map(r -> new Recommendation(r.time().toString(), r.replicas()))
+            .collect(Collectors.toCollection(ArrayList::new)));
+    s.setCurrentMetrics(
+        d.metrics().stream()
+            .map(StatusComposer::metric)
+            .collect(Collectors.toCollection(ArrayList::new)));
+    s.setTargets(d.metrics().isEmpty() ? old.getTargets() : targets(d.metrics()));
+    s.setScaleMoves(
+        d.moves().stream()
+            .map(
+                m ->
+                    new ScaleMoveStatus(
+                        ScaleMoveStatus.Direction.valueOf(m.direction().name()),
+                        m.from(),
+                        m.to(),
+                        m.time().toString()))
             .collect(Collectors.toCollection(ArrayList::new)));
     s.setRestore(old.getRestore());
 
@@ -129,7 +147,60 @@ public final class StatusComposer {
           .setSerializationInclusion(
               com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY);
 
-  /** Ready: the DaemonSet rolled out everywhere and the serving set has its desired size. */
+  private static MetricStatus metric(Decision.MetricValue v) {
+    MetricStatus m = new MetricStatus();
+    m.setType(MetricSpec.Type.valueOf(v.metric().name()));
+    m.setCurrent(v.current() == null ? null : round(v.current()));
+    m.setTarget(v.target());
+    m.setProposedReplicas(v.proposed());
+    m.setDrives(v.drives());
+    return m;
+  }
+
+  /** "requests/s 180/50, connections 40/3,000": the driving metric first, as HPA's TARGETS. */
+  static String targets(List<Decision.MetricValue> metrics) {
+    return metrics.stream()
+        .sorted(java.util.Comparator.comparing((Decision.MetricValue v) -> !v.drives()))
+        .map(
+            v ->
+                v.metric().unit()
+                    + " "
+                    + (v.current() == null ? "<unknown>" : number(v.current()))
+                    + "/"
+                    + number(v.target()))
+        .collect(Collectors.joining(", "));
+  }
+
+  private static String number(double v) {
+    return v == Math.rint(v)
+        ? String.format(java.util.Locale.US, "%,d", (long) v)
+        : String.format(java.util.Locale.US, "%,.1f", v);
+  }
+
+  /**
+   * Nodes labelled serving whose agent says it does not serve (Standby or Draining on its latest
+   * answer), with what the agent said.
+   */
+  static Map<String, String> unconfirmed(PoolObservation o) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    for (String node : o.serving()) {
+      PollResult latest = o.latest().get(node);
+      if (latest == null || !latest.ok()) {
+        continue; // no answer: unknown, shown as Unreachable by the decision
+      }
+      AgentStatus.ServingMode mode = latest.status().servingMode();
+      if (mode == AgentStatus.ServingMode.Standby || mode == AgentStatus.ServingMode.Draining) {
+        String why = latest.status().servingReason();
+        out.put(node, "its agent says " + mode + (why == null ? "" : " (" + why + ")"));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Ready: the DaemonSet rolled out everywhere, the serving set has its desired size, and every
+   * agent labelled serving says it serves.
+   */
   static String[] ready(PoolObservation o, int desired) {
     if (o.daemonSet() == null) {
       return new String[] {"False", "Creating", "the agent DaemonSet does not exist yet"};
@@ -165,6 +236,20 @@ public final class StatusComposer {
         "False", "ScalingInProgress", serving + " of " + desired + " desired nodes serving"
       };
     }
+    Map<String, String> unconfirmed = o.dryRun() ? Map.of() : unconfirmed(o);
+    if (!unconfirmed.isEmpty()) {
+      return new String[] {
+        "False",
+        "AgentsUnconfirmed",
+        unconfirmed.size()
+            + " of "
+            + serving
+            + " nodes labelled serving do not serve: "
+            + unconfirmed.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining("; "))
+      };
+    }
     if (desired == 0) {
       return new String[] {"True", "ScaledToZero", "no node serves, as desired"};
     }
@@ -177,7 +262,12 @@ public final class StatusComposer {
     n.setName(name);
     n.setPod(pod.getMetadata().getName());
     n.setPodIP(pod.getStatus() == null ? null : pod.getStatus().getPodIP());
-    if (state != null) {
+    String disagreement = o.dryRun() ? null : unconfirmed(o).get(name);
+    if (state != null && state.phase() == NodeState.Phase.Serving && disagreement != null) {
+      n.setPhase(NodeStatus.Phase.Unconfirmed);
+      n.setReason("labelled serving, but " + disagreement);
+      n.setPhaseSince(state.since() == null ? null : state.since().toString());
+    } else if (state != null) {
       n.setPhase(NodeStatus.Phase.valueOf(state.phase().name()));
       n.setReason(state.reason());
       n.setPhaseSince(state.since() == null ? null : state.since().toString());
@@ -189,7 +279,9 @@ public final class StatusComposer {
     AgentStatus status = latest != null && latest.ok() ? latest.status() : null;
     if (status != null) {
       n.setConnections(status.connections().active());
-      n.setRequestsPerSecond(round(status.requestsPerSecond()));
+      // an agent that does not report a rate has an unknown rate, not zero
+      n.setRequestsPerSecond(
+          status.requestsPerSecond() == null ? null : round(status.requestsPerSecond()));
       if (status.thermal() != null) {
         n.setTemperatureCelsius(
             status.thermal().temperatureCelsius() == null
@@ -231,11 +323,12 @@ public final class StatusComposer {
     long connections = answered.stream().mapToLong(NodeStatus::getConnections).sum();
     t.setConnections(connections);
     t.setConnectionsPerServingNode(serving == 0 ? null : connections / serving);
+    List<NodeStatus> rated =
+        answered.stream().filter(n -> n.getRequestsPerSecond() != null).toList();
     t.setRequestsPerSecond(
-        round(
-            answered.stream()
-                .mapToDouble(n -> n.getRequestsPerSecond() == null ? 0 : n.getRequestsPerSecond())
-                .sum()));
+        rated.isEmpty()
+            ? null
+            : round(rated.stream().mapToDouble(NodeStatus::getRequestsPerSecond).sum()));
     nodes.stream()
         .filter(n -> n.getTemperatureCelsius() != null)
         .max(java.util.Comparator.comparingDouble(NodeStatus::getTemperatureCelsius))

@@ -3,9 +3,12 @@ package io.pipool.operator.autoscale;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pipool.api.v1alpha1.AutoscalingSpec;
+import io.pipool.api.v1alpha1.MetricSpec;
 import io.pipool.api.v1alpha1.PiServerPoolSpec;
 import io.pipool.api.v1alpha1.ScalingPolicy;
 import io.pipool.api.v1alpha1.ScalingRules;
+import io.pipool.autoscale.Metric;
+import io.pipool.autoscale.MetricTarget;
 import io.pipool.autoscale.ScalePolicy;
 import java.time.Duration;
 import java.util.List;
@@ -21,8 +24,7 @@ class PolicyMapperTest {
     assertThat(p.autoscalingEnabled()).isFalse();
     assertThat(p.fixedReplicas()).isEqualTo(1);
     assertThat(p.maxReplicas()).isEqualTo(Integer.MAX_VALUE);
-    assertThat(p.targetConnectionsPerReplica()).isEqualTo(3000);
-    assertThat(p.tolerance()).isEqualTo(0.1);
+    assertThat(p.metrics()).containsExactly(new MetricTarget(Metric.Connections, 3000, 0.1));
     assertThat(p.pollInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(p.scaleUp().stabilizationWindow()).isZero();
     assertThat(p.scaleUp().select()).isEqualTo(ScalePolicy.Select.Max);
@@ -36,6 +38,31 @@ class PolicyMapperTest {
     assertThat(p.drainCelsius()).isEqualTo(75.0);
     assertThat(p.resumeCelsius()).isEqualTo(65.0);
     assertThat(p.treatThrottledAsHot()).isTrue();
+  }
+
+  @Test
+  void targetConnectionsPerReplicaIsTheOlderSpellingOfOneConnectionsMetric() {
+    PiServerPoolSpec spec = new PiServerPoolSpec();
+    spec.getAutoscaling().setTargetConnectionsPerReplica(500);
+    spec.getAutoscaling().setTolerance(0.2);
+
+    assertThat(PolicyMapper.policy(spec, Duration.ofSeconds(10)).metrics())
+        .containsExactly(new MetricTarget(Metric.Connections, 500, 0.2));
+  }
+
+  @Test
+  void aMetricListReplacesItAndEachMetricMayHaveItsOwnTolerance() {
+    PiServerPoolSpec spec = new PiServerPoolSpec();
+    spec.getAutoscaling().setTargetConnectionsPerReplica(500);
+    MetricSpec rps = new MetricSpec(MetricSpec.Type.RequestsPerSecond, 50);
+    rps.setTolerance(0.3);
+    spec.getAutoscaling()
+        .setMetrics(List.of(new MetricSpec(MetricSpec.Type.Connections, 2000), rps));
+
+    assertThat(PolicyMapper.policy(spec, Duration.ofSeconds(10)).metrics())
+        .containsExactly(
+            new MetricTarget(Metric.Connections, 2000, 0.1),
+            new MetricTarget(Metric.RequestsPerSecond, 50, 0.3));
   }
 
   @ParameterizedTest(name = "window={0} select={1} policies={2}")

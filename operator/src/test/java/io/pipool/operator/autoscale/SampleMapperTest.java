@@ -3,6 +3,7 @@ package io.pipool.operator.autoscale;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.pipool.autoscale.Load;
 import io.pipool.autoscale.NodeSample;
 import io.pipool.operator.poll.PollResult;
 import io.pipool.operator.poll.PollTarget;
@@ -34,11 +35,18 @@ class SampleMapperTest {
             AgentPods.byNode(List.of(p3, p2, p1)), latest, Map.of("pi-2", earlier), Map.of());
     assertThat(samples).extracting(NodeSample::node).containsExactly("pi-1", "pi-2", "pi-3");
     assertThat(samples.get(0))
-        .isEqualTo(new NodeSample("pi-1", true, T, true, null, 420, 71.5, true));
+        .isEqualTo(new NodeSample("pi-1", true, T, true, null, new Load(420L, 210.0), 71.5, true));
     assertThat(samples.get(1))
         .isEqualTo(
             new NodeSample(
-                "pi-2", true, earlier, false, "no answer within 1500 ms", 0, null, false));
+                "pi-2",
+                true,
+                earlier,
+                false,
+                "no answer within 1500 ms",
+                Load.UNKNOWN,
+                null,
+                false));
     assertThat(samples.get(2).ready()).isFalse();
     assertThat(samples.get(2).unreachableReason()).isEqualTo("agent not running");
   }

@@ -25,7 +25,7 @@ class HttpEndpointsTest {
     OperatorMetrics metrics = new OperatorMetrics(new CollectorRegistry(true));
     metrics.reconciled("ns", "web", Duration.ofMillis(12), false);
     metrics.replicas("ns", "web", 3, 2);
-    metrics.nodes("ns", "web", Map.of("pi-1", new double[] {61.5, 120}));
+    metrics.nodes("ns", "web", Map.of("pi-1", new OperatorMetrics.NodeReading(61.5, 120L)));
     metrics.decision("ns", "web", "ScaledUp");
     metrics.thresholdToLabel("ns", "web", Duration.ofMillis(1500));
     try (HttpEndpoints http = HttpEndpoints.start(0, metrics, () -> true, () -> false)) {
@@ -54,8 +54,15 @@ class HttpEndpointsTest {
     CollectorRegistry registry = new CollectorRegistry(true);
     OperatorMetrics metrics = new OperatorMetrics(registry);
     String[] names = {"namespace", "pool", "node"};
-    metrics.nodes("ns", "web", Map.of("pi-1", new double[] {50, 1}, "pi-2", new double[] {55, 2}));
-    metrics.nodes("ns", "web", Map.of("pi-1", new double[] {51, 1}));
+    metrics.nodes(
+        "ns",
+        "web",
+        Map.of(
+            "pi-1",
+            new OperatorMetrics.NodeReading(50.0, 1L),
+            "pi-2",
+            new OperatorMetrics.NodeReading(55.0, 2L)));
+    metrics.nodes("ns", "web", Map.of("pi-1", new OperatorMetrics.NodeReading(51.0, 1L)));
     assertThat(
             registry.getSampleValue(
                 "pipool_operator_node_temperature_celsius",

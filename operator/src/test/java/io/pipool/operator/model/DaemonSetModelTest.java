@@ -172,5 +172,7 @@ class DaemonSetModelTest {
     assertThat(agent.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     // /readyz/pod, not /readyz: a standby pod is available, or rolling updates would stall
     assertThat(agent.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz/pod");
+    // no probe before the JVM listens: a real kubelet warned "connection refused" at every start
+    assertThat(agent.getReadinessProbe().getInitialDelaySeconds()).isPositive();
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.pipool.api.v1alpha1.PiServerPool;
+import io.pipool.api.v1alpha1.ServerSpec;
 import io.pipool.operator.testing.Fixtures;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,23 @@ class FrontendModelTest {
             "    server pi-1 10.0.0.11:8080\n"
                 + "    server pi-2 10.0.0.12:8080\n"
                 + "    server pi-3 10.0.0.13:8080\n");
+  }
+
+  @Test
+  void tcpModeRelaysEachClientConnectionAndStillHealthChecksReadyz() {
+    PiServerPool pool = pool(9101);
+    pool.getSpec().getServer().setFrontMode(ServerSpec.FrontMode.Tcp);
+    pool.getSpec().getServer().setTlsSecret("web-tls");
+
+    String cfg = FrontendModel.haproxy(pool, NODES);
+
+    assertThat(cfg)
+        .contains("    mode tcp\n    balance leastconn\n")
+        .contains("    option httpchk GET /readyz\n")
+        .contains("agent-check agent-port 9101")
+        .doesNotContain("mode http")
+        .doesNotContain(" ssl "); // TLS passes through to the agents
+    assertThat(FrontendModel.haproxy(pool(9101), NODES)).contains("    mode http\n");
   }
 
   @Test

@@ -65,16 +65,29 @@ class AutoscalingTest {
     }
   }
 
-  /** Steps the clock one poll interval and waits until the agents were asked again. */
-  /** The pool once its status lists a node that matches. */
-  private static PiServerPool withNode(
-      String ns, String what, java.util.function.Predicate<NodeStatus> node) {
+  /**
+   * The pool once it matches, stepping the clock one poll interval per look: a first poll that
+   * answers late (a loaded machine) is followed by another instead of by none, as the clock stands
+   * still otherwise.
+   */
+  private static PiServerPool polledUntil(
+      String ns, String what, java.util.function.Predicate<PiServerPool> done) {
     return eventually(what)
         .until(
-            () -> harness.get(ns, "web"),
-            p -> p != null && p.getStatus().getNodes().stream().anyMatch(node));
+            () -> {
+              harness.step(Duration.ofSeconds(1));
+              return harness.get(ns, "web");
+            },
+            p -> p != null && p.getStatus() != null && done.test(p));
   }
 
+  /** The pool once its status lists a node that matches (see {@link #polledUntil}). */
+  private static PiServerPool withNode(
+      String ns, String what, java.util.function.Predicate<NodeStatus> node) {
+    return polledUntil(ns, what, p -> p.getStatus().getNodes().stream().anyMatch(node));
+  }
+
+  /** Steps the clock one poll interval and waits until the agents were asked again. */
   private static void poll(FakeAgents agents) {
     int before = agents.hits();
     harness.step(Duration.ofSeconds(1));
@@ -182,13 +195,10 @@ class AutoscalingTest {
       client.resource(pool).create();
       pods(ns, agents, "pi-1", "pi-2", "pi-3");
       PiServerPool seen =
-          eventually("desired 3 in status")
-              .until(
-                  () -> harness.get(ns, "web"),
-                  p ->
-                      p != null
-                          && (p.getStatus() != null
-                              && Integer.valueOf(3).equals(p.getStatus().getDesiredReplicas())));
+          polledUntil(
+              ns,
+              "desired 3 in status",
+              p -> Integer.valueOf(3).equals(p.getStatus().getDesiredReplicas()));
       assertThat(serving(ns)).isEmpty();
       assertThat(seen.getStatus().getReplicas()).isZero();
       assertThat(
@@ -207,7 +217,7 @@ class AutoscalingTest {
       agents.answer("pi-2", Fixtures.status("pi-2", 10, 60, false));
       client.resource(autoscaled(ns, agents)).create();
       pods(ns, agents, "pi-1", "pi-2");
-      eventually("pi-2 serves").until(() -> serving(ns).equals(Set.of("pi-2")));
+      polledUntil(ns, "pi-2 serves", p -> serving(ns).equals(Set.of("pi-2")));
       PiServerPool seen =
           withNode(
               ns,

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.pipool.api.v1alpha1.PiServerPool;
+import io.pipool.operator.model.RestoreJobModel;
 import io.pipool.operator.testing.Fixtures;
 import io.pipool.operator.testing.OperatorHarness;
 import java.time.Duration;
@@ -144,6 +145,29 @@ class PoolDeletionTest {
                     && "Warning".equals(e.getType())
                     && e.getNote().contains("pi-2")
                     && !e.getNote().contains("pi-1"));
+  }
+
+  @Test
+  void aLeaderKilledWhileItCreatedTheJobsLeavesNoNodeUnrestored() {
+    runningPool("killed", true);
+    // what a leader SIGKILLed after its first Job and before its status write leaves behind
+    client
+        .resource(
+            RestoreJobModel.job(
+                harness.get("killed", "web"), "pi-1", "pi-pool-agent:test", Duration.ofMinutes(2)))
+        .create();
+    client.resources(PiServerPool.class).inNamespace("killed").withName("web").delete();
+
+    eventually("a restore Job for each node, pi-2's too").until(() -> jobs("killed").size() == 2);
+    finish("killed", "web-restore-pi-1");
+    eventually("the pool waiting for pi-2")
+        .during(Duration.ofMillis(1500))
+        .until(() -> harness.get("killed", "web") != null);
+    finish("killed", "web-restore-pi-2");
+    eventually("pool released").until(() -> harness.get("killed", "web") == null);
+    assertThat(harness.events("killed"))
+        .anyMatch(
+            e -> "SysctlsRestored".equals(e.getReason()) && e.getNote().contains("2 of 2 nodes"));
   }
 
   @Test

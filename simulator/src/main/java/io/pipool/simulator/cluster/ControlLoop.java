@@ -39,6 +39,7 @@ public final class ControlLoop implements AutoCloseable {
    * @param launcher starts the agents of their pods
    * @param controllers also play the DaemonSet and Job controllers and the garbage collector (the
    *     embedded API server has none); the kubelet then needs not confirm deletions
+   * @param faults the agents' one-shot commands to kill part-way (fault tests)
    */
   public ControlLoop(
       KubernetesClient client,
@@ -47,7 +48,8 @@ public final class ControlLoop implements AutoCloseable {
       AgentLauncher launcher,
       Vertx vertx,
       Clock clock,
-      boolean controllers) {
+      boolean controllers,
+      CommandFaults faults) {
     this.kubelet =
         new Kubelet(
             client,
@@ -57,7 +59,8 @@ public final class ControlLoop implements AutoCloseable {
             new ReadinessProber(vertx),
             workers,
             clock,
-            !controllers);
+            !controllers,
+            faults);
     List<Runnable> steps = new ArrayList<>();
     if (controllers) {
       steps.add(new DaemonSetController(client, cache, clock));

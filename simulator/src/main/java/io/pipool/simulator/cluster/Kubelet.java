@@ -63,6 +63,7 @@ public final class Kubelet implements Runnable {
    * @param prober probes the agents' readiness
    * @param workers runs the blocking steps (files, agent start and stop, API writes)
    * @param confirmDeletion finish graceful deletions (a real API server waits for the kubelet)
+   * @param faults the one-shot commands to kill part-way
    */
   Kubelet(
       KubernetesClient client,
@@ -72,11 +73,12 @@ public final class Kubelet implements Runnable {
       ReadinessProber prober,
       ExecutorService workers,
       Clock clock,
-      boolean confirmDeletion) {
+      boolean confirmDeletion,
+      CommandFaults faults) {
     this.client = client;
     this.cache = cache;
     this.nodes = nodes;
-    this.starter = new PodStarter(launcher, this::configMap);
+    this.starter = new PodStarter(launcher, this::configMap, faults);
     this.prober = prober;
     this.workers = workers;
     this.clock = clock;

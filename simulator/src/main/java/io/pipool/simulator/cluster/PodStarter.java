@@ -19,13 +19,19 @@ final class PodStarter {
 
   private final AgentLauncher launcher;
   private final BiFunction<String, String, Map<String, String>> configMaps;
+  private final CommandFaults faults;
 
   /**
    * @param configMaps looks up a ConfigMap's data by namespace and name (null when missing)
+   * @param faults the one-shot commands to kill part-way
    */
-  PodStarter(AgentLauncher launcher, BiFunction<String, String, Map<String, String>> configMaps) {
+  PodStarter(
+      AgentLauncher launcher,
+      BiFunction<String, String, Map<String, String>> configMaps,
+      CommandFaults faults) {
     this.launcher = launcher;
     this.configMaps = configMaps;
+    this.faults = faults;
   }
 
   /** Starts {@code pod} on {@code node}; blocks until the agent runs or the attempt failed. */
@@ -53,7 +59,7 @@ final class PodStarter {
       if (r.verb().equals(ContainerRecipe.SERVE)) {
         continue;
       }
-      String failure = AgentCommands.run(node, pod.getMetadata().getName(), r);
+      String failure = AgentCommands.run(node, pod.getMetadata().getName(), r, faults);
       if (serve.isEmpty()) {
         return new StartOutcome.Finished(
             r.container(), failure == null, failure == null ? "done" : failure);

@@ -13,7 +13,7 @@ import java.util.Map;
  * @param duration length of the load story
  * @param speed thermal time speed-up
  * @param peak connections at the top of the ramp
- * @param target connections per serving node (the pool's targetConnectionsPerReplica)
+ * @param target connections per serving node (behind HAProxy: requests per second per node)
  * @param profile explicit load profile, or null for the default story scaled to duration and peak
  * @param pollSeconds operator poll interval
  * @param scaleDownWindowSeconds scale-down stabilization window
@@ -70,8 +70,11 @@ public record DemoOptions(
         --duration SECONDS   length of the load story (default 90)
         --speed X            thermal time speed-up: simulated seconds per second (default 20)
         --peak N             connections at the top of the ramp (default 3200, at most 8000)
-        --target N           connections per serving node, the pool's
-                             targetConnectionsPerReplica (default 800)
+        --target N           connections per serving node (default 800): the pool's
+                             Connections target with the built-in balancer; behind
+                             HAProxy, whose pooled connections the agents cannot
+                             count, a RequestsPerSecond target of the same number
+                             (each of the load's connections asks once a second)
         --load PROFILE       explicit load profile as seconds:connections pairs, e.g.
                              0:0,30:3200,60:3200,75:300 (default: ramp up, hold, fall)
         --poll SECONDS       operator poll interval (default 2)

@@ -1,5 +1,6 @@
 package io.pipool.simulator.demo;
 
+import io.pipool.api.v1alpha1.MetricSpec;
 import io.pipool.api.v1alpha1.PiServerPool;
 import io.pipool.simulator.PoolTuning;
 import io.pipool.simulator.Simulator;
@@ -7,6 +8,7 @@ import io.pipool.simulator.node.FreePorts;
 import io.pipool.simulator.node.SimNode;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Locale;
 
 /** The demo's pool: the example with free ports, the demo's pace, and a fit for the front. */
 final class DemoPool {
@@ -32,18 +34,16 @@ final class DemoPool {
       admin = free.get(1);
     }
     int window = o.scaleDownWindowSeconds();
-    // HAProxy pools its connections to the nodes, so the agents count far fewer connections than
-    // the clients hold and the pool would not scale up on them: keep all but one node serving,
-    // so the weights have somewhere to steer load and a standby node can replace a drained one.
-    int min = front == DemoOptions.Front.BUILTIN ? 1 : Math.max(1, o.nodes() - 1);
-    if (min > 1) {
-      out.printf(
-          "behind HAProxy the demo sets the pool's minReplicas to %d of %d nodes: HAProxy reuses its"
-              + " connections to the nodes, so the agents count too few to scale on"
-              + " (--front builtin shows the autoscaling)%n",
-          min, o.nodes());
+    new PoolTuning(port, admin, o.pollSeconds(), o.target(), window, 1, o.nodes()).apply(pool);
+    if (front != DemoOptions.Front.BUILTIN) {
+      // HAProxy pools its connections to the nodes, so the agents count far fewer connections
+      // than the clients hold; every request still reaches a node, so the pool scales on those
+      pool.getSpec()
+          .getAutoscaling()
+          .setMetrics(
+              List.of(
+                  new MetricSpec(MetricSpec.Type.RequestsPerSecond, targetRequestsPerSecond(o))));
     }
-    new PoolTuning(port, admin, o.pollSeconds(), o.target(), window, min, o.nodes()).apply(pool);
     if (front == DemoOptions.Front.HAPROXY) {
       int agentCheck =
           pool.getSpec().getServer().getAgentCheckPort() == null
@@ -56,5 +56,20 @@ final class DemoPool {
     } else {
       pool.getSpec().getServer().setAgentCheckPort(null);
     }
+  }
+
+  /**
+   * Requests per second one serving node should carry behind HAProxy: as many as {@code --target}
+   * connections ask for, each sending a request a second.
+   */
+  static double targetRequestsPerSecond(DemoOptions o) {
+    return o.target() * 1000.0 / DemoRun.REQUEST_INTERVAL_MILLIS;
+  }
+
+  /** The target as the live view shows it. */
+  static String targetText(DemoOptions o, DemoOptions.Front front) {
+    return front == DemoOptions.Front.BUILTIN
+        ? o.target() + " connections per node"
+        : String.format(Locale.ROOT, "%.0f requests/s per node", targetRequestsPerSecond(o));
   }
 }

@@ -28,6 +28,9 @@ final class DemoRun {
   private static final Duration READY_TIMEOUT_PER_AGENT_PROCESS = Duration.ofSeconds(10);
   static final String NS = "default";
 
+  /** Pause between a response and the next request on one of the load's connections. */
+  static final long REQUEST_INTERVAL_MILLIS = 1000;
+
   private final DemoOptions o;
   private final PrintStream out;
   private final Clock clock = Clock.systemUTC();
@@ -111,7 +114,7 @@ final class DemoRun {
     }
     drainCelsius = pool.getSpec().getThermal().getDrainCelsius();
     LoadProfile profile = o.loadProfile();
-    StoryWatch watch = new StoryWatch(sim, summary, o.target());
+    StoryWatch watch = new StoryWatch(sim, summary, DemoPool.targetText(o, front));
     boolean ansi = !o.plain() && System.console() != null;
     long start = System.nanoTime();
     Supplier<Duration> clockElapsed = () -> Duration.ofNanos(System.nanoTime() - start);
@@ -119,7 +122,7 @@ final class DemoRun {
         LoadGenerator load =
             new LoadGenerator(
                 sim.vertx(),
-                new LoadGenerator.Settings(DemoOptions.MAX_PEAK, 1000, 60),
+                new LoadGenerator.Settings(DemoOptions.MAX_PEAK, REQUEST_INTERVAL_MILLIS, 60),
                 sim.meter(),
                 fronting.endpoints())) {
       Supplier<Map<String, Integer>> perNode =
@@ -221,9 +224,7 @@ final class DemoRun {
     if (heated != null) {
       return "load falls; the air around "
           + heated
-          + (front == DemoOptions.Front.BUILTIN
-              ? " cools; the pool scales down after its window"
-              : " cools");
+          + " cools; the pool scales down after its window";
     }
     return "load ramps up through the thousands of connections";
   }

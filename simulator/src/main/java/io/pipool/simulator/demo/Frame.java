@@ -12,7 +12,7 @@ import java.util.List;
  * @param serving the pool's serving nodes (null before the first status)
  * @param endpoints addresses in the pool Service's Endpoints, as Kubernetes' endpoints controller
  *     wrote them (null where there is none: the embedded stand-in)
- * @param target connections per serving node
+ * @param target what one serving node should carry, e.g. "800 connections per node"
  * @param loadTarget connections the load generator aims for
  * @param open connections open now
  * @param requestsPerSecond requests per second over all nodes
@@ -27,7 +27,7 @@ public record Frame(
     Integer desired,
     Integer serving,
     Integer endpoints,
-    int target,
+    String target,
     int loadTarget,
     int open,
     double requestsPerSecond,

@@ -25,7 +25,7 @@ public final class LiveView {
     sb.append(
         String.format(
             Locale.ROOT,
-            "pool default/web: desired %s, serving %s%s, target %d connections per node%n",
+            "pool default/web: desired %s, serving %s%s, target %s%n",
             f.desired() == null ? "-" : f.desired(),
             f.serving() == null ? "-" : f.serving(),
             f.endpoints() == null ? "" : ", Service endpoints " + f.endpoints(),

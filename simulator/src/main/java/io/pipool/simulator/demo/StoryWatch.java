@@ -25,10 +25,10 @@ final class StoryWatch {
 
   private final Simulator sim;
   private final Summary summary;
-  private final int target;
+  private final String target;
   private final Map<String, NodeStatus.Phase> lastPhase = new HashMap<>();
 
-  StoryWatch(Simulator sim, Summary summary, int target) {
+  StoryWatch(Simulator sim, Summary summary, String target) {
     this.sim = sim;
     this.summary = summary;
     this.target = target;

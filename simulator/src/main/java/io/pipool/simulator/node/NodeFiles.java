@@ -34,6 +34,7 @@ public final class NodeFiles {
     m.put("net.core.wmem_max", "212992");
     m.put("net.ipv4.tcp_max_syn_backlog", "512");
     m.put("net.ipv4.ip_local_port_range", "32768\t60999");
+    m.put("net.ipv4.ip_local_reserved_ports", ""); // every kernel has it, empty unless set
     m.put("net.ipv4.tcp_fin_timeout", "60");
     m.put("net.ipv4.tcp_tw_reuse", "2");
     m.put("net.ipv4.tcp_keepalive_time", "7200");

@@ -52,6 +52,7 @@ class KubeletTest {
   private ClusterCache cache;
   private Vertx vertx;
   private ExecutorService workers;
+  private final CommandFaults faults = new CommandFaults();
   private Kubelet kubelet;
   private SimNode node;
   private int adminPort;
@@ -95,7 +96,8 @@ class KubeletTest {
             new ReadinessProber(vertx),
             workers,
             clock,
-            false);
+            false,
+            faults);
   }
 
   @AfterEach

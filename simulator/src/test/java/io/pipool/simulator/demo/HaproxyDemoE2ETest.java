@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The demo with a real HAProxy in front (skipped, visibly, without haproxy on PATH): the load goes
- * through HAProxy only, and HAProxy's weight for the hot node falls before the node is drained.
+ * through HAProxy only, HAProxy's weight for the hot node falls before the node is drained, and the
+ * pool scales up from one serving node on requests per second (HAProxy pools its connections, so
+ * the agents count too few connections to scale on).
  */
 class HaproxyDemoE2ETest {
 
@@ -65,6 +67,18 @@ class HaproxyDemoE2ETest {
     assertThat(Integer.parseInt(m.group(3)))
         .as("the weight HAProxy held for the hot node while it was in rotation")
         .isLessThan(Integer.parseInt(m.group(2)));
+    assertThat(text)
+        .as("the pool starts with one serving node and scales up on requests per second")
+        .contains("requests/s 0 per node, target 800")
+        .contains("scaled up from 1 to ");
+    Matcher up = Pattern.compile("scaled up from \\d+ to (\\d+) serving nodes").matcher(text);
+    int most = 1;
+    while (up.find()) {
+      most = Math.max(most, Integer.parseInt(up.group(1)));
+    }
+    assertThat(most)
+        .as("serving nodes at 2,400 requests/s and a target of 800")
+        .isGreaterThanOrEqualTo(3);
     assertThat(
             ProcessHandle.current()
                 .descendants()

@@ -21,7 +21,7 @@ class LiveViewTest {
         3,
         2,
         endpoints,
-        800,
+        "800 connections per node",
         1600,
         1598,
         1590,

@@ -57,6 +57,12 @@ final class InstalledOperator implements AutoCloseable {
     this.work = work;
     this.kubeconfig = kubeconfig;
     this.deploymentEnv = env;
+    // a test JVM stopped by a signal must not leave operator processes behind
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> List.copyOf(replicas).forEach(r -> r.process.destroyForcibly()),
+                "pi-pool-it-operator-cleanup"));
   }
 
   /** Applies the install manifests and prepares the ServiceAccount's kubeconfig. */
@@ -255,6 +261,16 @@ final class InstalledOperator implements AutoCloseable {
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
           process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    /** SIGKILL: the process gets no chance to finish anything it was doing. */
+    void kill() {
+      process.destroyForcibly();
+      try {
+        process.waitFor(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

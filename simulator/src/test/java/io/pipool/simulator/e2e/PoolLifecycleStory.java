@@ -6,13 +6,11 @@ import static org.awaitility.Awaitility.await;
 import io.pipool.api.v1alpha1.NodeStatus;
 import io.pipool.api.v1alpha1.PiServerPool;
 import io.pipool.simulator.PoolTuning;
-import io.pipool.simulator.load.Balancer;
 import io.pipool.simulator.load.LoadGenerator;
 import io.pipool.simulator.node.NodeFiles;
 import io.pipool.simulator.node.SimNode;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +36,6 @@ abstract class PoolLifecycleStory {
   static final int SCALE_DOWN_WINDOW = 6;
 
   SimCluster c;
-  Balancer balancer;
   LoadGenerator load;
 
   /** The cluster the story runs on. */
@@ -49,23 +46,11 @@ abstract class PoolLifecycleStory {
     c = newCluster();
     c.startOperator();
     c.applyExample(new PoolTuning(null, null, 1, TARGET_PER_NODE, SCALE_DOWN_WINDOW, 1, 3));
-    balancer = new Balancer(c.sim.vertx(), c.sim.cache()::pods, SimCluster.POOL, 500);
-    load =
-        new LoadGenerator(
-            c.sim.vertx(),
-            new LoadGenerator.Settings(1000, 1000, 50),
-            c.sim.meter(),
-            balancer::endpoints);
+    load = c.startFront().load();
   }
 
   @AfterAll
   void stop() {
-    if (load != null) {
-      load.close();
-    }
-    if (balancer != null) {
-      balancer.close();
-    }
     if (c != null) {
       c.close();
     }
@@ -229,17 +214,6 @@ abstract class PoolLifecycleStory {
                   .containsOnlyNulls();
               assertThat(c.sim.runningAgents()).as("agents still running").isZero();
             });
-    for (SimNode n : c.sim.nodes().values()) {
-      for (String name :
-          List.of(
-              "net.core.somaxconn",
-              "net.ipv4.tcp_max_syn_backlog",
-              "net.ipv4.ip_local_port_range",
-              "net.core.netdev_max_backlog")) {
-        assertThat(NodeFiles.readSysctl(n, name))
-            .as("%s on %s", name, n.name())
-            .isEqualTo(NodeFiles.PI_OS_DEFAULTS.get(name).replace('\t', ' '));
-      }
-    }
+    assertThat(c.sysctlsNotRestored()).as("sysctls not back to the node's original").isEmpty();
   }
 }

@@ -1,5 +1,6 @@
 package io.pipool.simulator.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -14,6 +15,7 @@ import io.pipool.simulator.Simulator;
 import io.pipool.simulator.SimulatorConfig;
 import io.pipool.simulator.cluster.PodFacts;
 import io.pipool.simulator.node.FreePorts;
+import io.pipool.simulator.node.NodeFiles;
 import io.pipool.simulator.node.SimNode;
 import io.pipool.simulator.thermal.ThermalProfile;
 import java.nio.file.Path;
@@ -45,6 +47,7 @@ final class SimCluster implements AutoCloseable {
   private final InstalledOperator installed;
   private KubernetesClient operatorClient;
   private PiPoolOperator operator;
+  private FrontLoad front;
   private int podNames;
   private String lastStopped;
 
@@ -65,10 +68,18 @@ final class SimCluster implements AutoCloseable {
 
   /** On the real API server of {@code kubeconfig}, in a namespace of its own. */
   static SimCluster real(Path kubeconfig, int nodes, double speed) {
+    return real(kubeconfig, nodes, speed, false);
+  }
+
+  /**
+   * The same; with {@code netns} the nodes' addresses live in a network namespace of the
+   * simulator's own (root only), where a test can cut the paths to them.
+   */
+  static SimCluster real(Path kubeconfig, int nodes, double speed, boolean netns) {
     Simulator sim =
         Simulator.start(
             new SimulatorConfig(
-                nodes, speed, ThermalProfile.DEFAULT_FULL_LOAD_RPS, kubeconfig, null, null),
+                nodes, speed, ThermalProfile.DEFAULT_FULL_LOAD_RPS, kubeconfig, null, null, netns),
             Clock.systemUTC());
     String ns = "pipool-e2e-" + PodFacts.suffix();
     sim.client()
@@ -115,11 +126,7 @@ final class SimCluster implements AutoCloseable {
   /** Stops the operator; on a real cluster, the replica that leads (SIGTERM, as for a pod). */
   void stopOperator() {
     if (installed != null) {
-      InstalledOperator.Replica leader =
-          await("an operator replica leading")
-              .atMost(Duration.ofSeconds(60))
-              .ignoreExceptions()
-              .until(installed::leader, Objects::nonNull);
+      InstalledOperator.Replica leader = awaitLeader();
       leader.stop();
       lastStopped = leader.name;
       return;
@@ -129,12 +136,37 @@ final class SimCluster implements AutoCloseable {
     operator = null;
   }
 
-  /** The example pool with free ports and the given tuning, applied. */
+  /** Kills the replica that leads with SIGKILL (real cluster only); returns its name. */
+  String killLeader() {
+    InstalledOperator.Replica leader = awaitLeader();
+    leader.kill();
+    lastStopped = leader.name;
+    return leader.name;
+  }
+
+  private InstalledOperator.Replica awaitLeader() {
+    return await("an operator replica leading")
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .until(installed::leader, Objects::nonNull);
+  }
+
+  /** Starts the front and its load (see {@link FrontLoad}); {@link #close} stops them. */
+  FrontLoad startFront() {
+    front = FrontLoad.start(this);
+    return front;
+  }
+
+  /** The example pool with free ports (on loopback) and the given tuning, applied. */
   PiServerPool applyExample(PoolTuning tuning) {
-    List<Integer> ports =
-        FreePorts.pick(sim.nodes().values().stream().map(SimNode::address).toList(), 2);
-    PiServerPool pool =
-        tuning.withPorts(ports.get(0), ports.get(1)).apply(PoolTuning.read(EXAMPLE));
+    PoolTuning t = tuning;
+    if (sim.network() == null) {
+      // on loopback the nodes share this machine's ports; a namespace of our own has all free
+      List<Integer> ports =
+          FreePorts.pick(sim.nodes().values().stream().map(SimNode::address).toList(), 2);
+      t = tuning.withPorts(ports.get(0), ports.get(1));
+    }
+    PiServerPool pool = t.apply(PoolTuning.read(EXAMPLE));
     pool.getMetadata().setNamespace(ns);
     return client.resource(pool).create();
   }
@@ -160,6 +192,30 @@ final class SimCluster implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Changes the spec and waits for the operator to report that generation as observed. */
+  void bumpGenerationAndAwaitObserved(String when) {
+    PiServerPool edited =
+        editPool(
+            p -> {
+              var a = p.getSpec().getAutoscaling();
+              a.setTargetConnectionsPerReplica(a.getTargetConnectionsPerReplica() + 1);
+            });
+    long generation = edited.getMetadata().getGeneration();
+    await("observedGeneration " + generation + " " + when)
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              var s = pool().getStatus();
+              assertThat(
+                      s != null
+                          && s.getObservedGeneration() != null
+                          && s.getObservedGeneration() >= generation)
+                  .as(() -> describe() + installed.logs())
+                  .isTrue();
+            });
   }
 
   PiServerPool pool() {
@@ -200,6 +256,31 @@ final class SimCluster implements AutoCloseable {
         .map(NodeStatus::getPhase)
         .findFirst()
         .orElse(null);
+  }
+
+  /** The sysctls the pool's profile tunes (manifests/examples/web-pool.yaml). */
+  static final List<String> TUNED =
+      List.of(
+          "net.core.somaxconn",
+          "net.ipv4.tcp_max_syn_backlog",
+          "net.ipv4.ip_local_port_range",
+          "net.core.netdev_max_backlog");
+
+  /**
+   * Every tuned sysctl that does not hold its node's original value now, as "name on node = value";
+   * empty when every node got its originals back.
+   */
+  List<String> sysctlsNotRestored() {
+    List<String> wrong = new java.util.ArrayList<>();
+    for (SimNode n : sim.nodes().values()) {
+      for (String name : TUNED) {
+        String now = NodeFiles.readSysctl(n, name);
+        if (!NodeFiles.PI_OS_DEFAULTS.get(name).replace('\t', ' ').equals(now)) {
+          wrong.add(name + " on " + n.name() + " = " + now);
+        }
+      }
+    }
+    return wrong;
   }
 
   /** A one-screen description of the cluster, for failure messages. */
@@ -254,11 +335,27 @@ final class SimCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    if (front != null) {
+      front.close();
+    }
     if (operator != null) {
       stopOperator();
     }
     if (installed != null) {
       installed.close();
+      // a test that failed before deleting its pool must not leave the namespace hanging on the
+      // pool's finalizer, with no operator left, for the next test on this cluster to trip over
+      for (PiServerPool p :
+          client.resources(PiServerPool.class).inNamespace(ns).list().getItems()) {
+        client
+            .resources(PiServerPool.class)
+            .inNamespace(ns)
+            .withName(p.getMetadata().getName())
+            .patch(
+                io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                    io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                "{\"metadata\":{\"finalizers\":null}}");
+      }
       client.namespaces().withName(ns).delete();
       sim.nodes().keySet().forEach(n -> client.nodes().withName(n).delete());
     }

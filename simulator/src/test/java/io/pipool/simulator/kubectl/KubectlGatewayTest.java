@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -112,9 +113,15 @@ class KubectlGatewayTest {
             """
             {"status":{"desiredReplicas":3,"replicas":2,
               "totals":{"nodes":6,"connections":%d,"maxTemperatureCelsius":71.5},
+              "targets":"%s",
               "conditions":[{"type":"Ready","status":"True","reason":"Serving"}]}}
             """
-                .formatted(connections));
+                .formatted(connections, targets(connections)));
+  }
+
+  /** The pool's TARGETS text as the operator writes it for {@code connections} per node. */
+  private static String targets(int connections) {
+    return String.format(Locale.US, "connections %,d/800", connections);
   }
 
   private static List<String> cells(String line) {
@@ -128,9 +135,9 @@ class KubectlGatewayTest {
     String[] lines = run("get", "pisp", "-n", "get").strip().split("\n");
     assertThat(cells(lines[0]))
         .containsExactly(
-            "NAME", "DESIRED", "SERVING", "NODES", "CONNECTIONS", "MAX °C", "READY", "AGE");
+            "NAME", "DESIRED", "SERVING", "NODES", "TARGETS", "MAX °C", "READY", "AGE");
     assertThat(cells(lines[1]).subList(0, 7))
-        .containsExactly("web", "3", "2", "6", "2400", "71.5", "True");
+        .containsExactly("web", "3", "2", "6", "connections 2,400/800", "71.5", "True");
     assertThat(cells(lines[1]).get(7)).matches("\\d+s");
   }
 
@@ -201,14 +208,14 @@ class KubectlGatewayTest {
       awaitLine(lines, seen, "1234");
       assertThat(cells(seen.get(0))).startsWith("NAME", "DESIRED");
       assertThat(cells(seen.get(seen.size() - 1)).subList(0, 5))
-          .containsExactly("web", "3", "2", "6", "1234");
+          .containsExactly("web", "3", "2", "6", targets(1234));
     } finally {
       p.destroy();
       p.waitFor(10, TimeUnit.SECONDS);
     }
   }
 
-  /** Reads lines until one has {@code connections} in the CONNECTIONS column (bounded). */
+  /** Reads lines until one shows {@code connections} per node in the TARGETS column (bounded). */
   private static void awaitLine(
       BlockingQueue<String> lines, List<String> seen, String connections) {
     await("kubectl get pisp -w printing a row with " + connections + " connections")
@@ -218,7 +225,11 @@ class KubectlGatewayTest {
               lines.drainTo(seen);
               assertThat(seen)
                   .as("rows printed")
-                  .anySatisfy(l -> assertThat(cells(l)).element(4).isEqualTo(connections));
+                  .anySatisfy(
+                      l ->
+                          assertThat(cells(l))
+                              .element(4)
+                              .isEqualTo(targets(Integer.parseInt(connections))));
             });
   }
 }

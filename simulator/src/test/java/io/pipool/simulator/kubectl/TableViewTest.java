@@ -58,7 +58,7 @@ class TableViewTest {
     assertThat(table.path("metadata").path("resourceVersion").asText()).isEqualTo("7");
     assertThat(names(table))
         .containsExactly(
-            "Name", "Desired", "Serving", "Nodes", "Connections", "Max °C", "Ready", "Age");
+            "Name", "Desired", "Serving", "Nodes", "Targets", "Max °C", "Ready", "Age");
     assertThat(table.path("columnDefinitions").get(0).path("format").asText()).isEqualTo("name");
   }
 
@@ -70,11 +70,12 @@ class TableViewTest {
             """
             {"desiredReplicas":3,"replicas":2,
              "totals":{"nodes":6,"connections":2400,"maxTemperatureCelsius":71.5},
+             "targets":"connections 400/800",
              "conditions":[{"type":"Valid","status":"True"},{"type":"Ready","status":"False"}]}
             """);
     JsonNode row = view().table(List.of(pool), "42", null).path("rows").get(0);
     assertThat(JSON.writeValueAsString(row.path("cells")))
-        .isEqualTo("[\"web\",3,2,6,2400,71.5,\"False\",\"5m7s\"]");
+        .isEqualTo("[\"web\",3,2,6,\"connections 400/800\",71.5,\"False\",\"5m7s\"]");
   }
 
   @Test
