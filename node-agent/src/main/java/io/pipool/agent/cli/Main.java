@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +61,8 @@ public final class Main {
 
       Every setting may also come from the environment: PIPOOL_<SECTION>_<FIELD>, e.g.
       PIPOOL_SERVER_PORT, PIPOOL_SERVER_MODE, PIPOOL_SYSCTLS_PROCROOT; node and pod identity from
-      PIPOOL_NODE_NAME, PIPOOL_POD_NAME, PIPOOL_POD_NAMESPACE.
+      PIPOOL_NODE_NAME, PIPOOL_POD_NAME, PIPOOL_POD_NAMESPACE. PIPOOL_START_TIMEOUT_SECONDS (1 to
+      3600, default 60): how long serve waits for each server to start.
 
       Exit codes: 0 ok, 1 failure, 2 bad usage or configuration.
       """;
@@ -172,6 +174,26 @@ public final class Main {
     return OK;
   }
 
+  /**
+   * How long one server may take to start, in seconds: 60 unless the environment says otherwise
+   * (the image build's AOT training runs the arm64 JVM under emulation, minutes on a busy machine).
+   */
+  static final String START_TIMEOUT = "PIPOOL_START_TIMEOUT_SECONDS";
+
+  static int startTimeoutSeconds(Map<String, String> env) {
+    String value = env.getOrDefault(START_TIMEOUT, "60").trim();
+    try {
+      int seconds = Integer.parseInt(value);
+      if (seconds >= 1 && seconds <= 3600) {
+        return seconds;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ConfigException(
+        START_TIMEOUT + " is \"" + value + "\"; allowed: whole seconds from 1 to 3600");
+  }
+
   /** The ports the agent listens on (0, any free port, is nobody's to reserve). */
   static List<Integer> listeningPorts(AgentConfig.Server srv) {
     List<Integer> ports = new ArrayList<>();
@@ -188,6 +210,7 @@ public final class Main {
    * the logging and the Kubernetes watch. More than one is for the image build's AOT training.
    */
   private static int serve(List<Path> configs, Map<String, String> env, PrintStream err) {
+    int startTimeout = startTimeoutSeconds(env);
     List<AgentConfig> settings = new ArrayList<>();
     for (Path config : configs) {
       settings.add(allowedSysctls(ConfigLoader.load(config, env)));
@@ -228,10 +251,19 @@ public final class Main {
             NodeAgent.start(vertx, c, agents.isEmpty() ? client : null, Clock.systemUTC())
                 .toCompletionStage()
                 .toCompletableFuture()
-                .get(60, TimeUnit.SECONDS);
+                .get(startTimeout, TimeUnit.SECONDS);
       } catch (Exception e) {
         Throwable cause = e.getCause() == null ? e : e.getCause();
-        err.println("cannot start: " + cause.getMessage());
+        err.println(
+            "cannot start: "
+                + (e instanceof TimeoutException
+                    ? c.server().mode()
+                        + " server not started within "
+                        + startTimeout
+                        + " s ("
+                        + START_TIMEOUT
+                        + ")"
+                    : cause.getMessage()));
         agents.forEach(a -> stop(a, c, log));
         close(vertx, client);
         return FAILED;

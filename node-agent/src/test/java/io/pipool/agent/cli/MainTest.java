@@ -92,6 +92,22 @@ class MainTest {
     assertThat(err()).contains("PIPOOL_SERVER_PORT");
   }
 
+  @ParameterizedTest
+  @CsvSource({"soon", "0", "3601"})
+  void aBadStartTimeoutExitsTwoNamingTheVariableAndItsRange(String value) {
+    // checked before the configuration: the error names the variable, not the missing file
+    assertThat(
+            run(
+                Map.of("PIPOOL_START_TIMEOUT_SECONDS", value),
+                "serve",
+                "--config",
+                "/no/such/agent.yaml"))
+        .isEqualTo(2);
+    assertThat(err())
+        .contains("PIPOOL_START_TIMEOUT_SECONDS is \"" + value + "\"", "1 to 3600")
+        .doesNotContain("does not exist");
+  }
+
   @Test
   void applyThenRestore() throws Exception {
     assertThat(run(Map.of(), "apply-sysctls", "--config", config.toString())).isZero();
