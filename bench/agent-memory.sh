@@ -31,7 +31,7 @@ source "$ROOT/bench/lib/agent-jvm.sh"
 agent_jvm "$ROOT" "$WORK" 0
 agent_yaml "$WORK/agent.yaml" "$PORT" "$ADMIN"
 FLAGS=("${AGENT_JVM[@]}" -XX:NativeMemoryTracking=summary "$@")
-env "${AGENT_ENV[@]}" taskset -c 0 java "${FLAGS[@]}" -jar "$AGENT_JAR" serve \
+env "${AGENT_ENV[@]}" taskset -c 0 "$AGENT_JAVA" "${FLAGS[@]}" -jar "$AGENT_JAR" serve \
   --config "$WORK/agent.yaml" > "$WORK/agent.log" 2>&1 &
 PID=$!
 for _ in $(seq 300); do
@@ -60,7 +60,7 @@ done
 wait "$WRK" || true
 
 echo "== command: bench/agent-memory.sh $CONNS $SECS $*"
-echo "== date: $(date -u +%Y-%m-%dT%H:%M:%SZ); load average: $(cut -d' ' -f1-3 /proc/loadavg); nproc $(nproc); $(java -version 2>&1 | head -1)"
+echo "== date: $(date -u +%Y-%m-%dT%H:%M:%SZ); load average: $(cut -d' ' -f1-3 /proc/loadavg); nproc $(nproc); $("$AGENT_JAVA" -version 2>&1 | head -1)"
 echo "== agent JVM: ${AGENT_ENV[*]} java ${FLAGS[*]}"
 echo "== wrk: $(awk '/^Requests\/sec/ {print $2 " req/s"}' "$WORK/wrk.txt"), p99 $(awk '$1 == "99%" {print $2}' "$WORK/wrk.txt"), $(grep -o 'Socket errors.*' "$WORK/wrk.txt" || echo 'no socket errors')"
 echo "== RSS (MiB) after the warm-up: $IDLE; every second at $CONNS connections: $(tr '\n' ' ' < "$WORK/rss.txt")"

@@ -106,6 +106,82 @@ class AgentImageIT {
   }
 
   @Test
+  void theTrainedAotCacheLoadsWithTheImagesFlags() {
+    // -XX:AOTMode=on makes a cache that does not fit this JVM, jar or flags fatal
+    Podman.Run on = java(List.of(), "-XX:AOTMode=on", "-Xlog:aot=info");
+    assertThat(on.exit()).as(on.output()).isZero();
+    assertThat(on.output()).contains("serve --config").doesNotContain("error");
+  }
+
+  @Test
+  void aCorruptAotCacheIsReportedAndIgnored() throws Exception {
+    // a cache that is not one (a truncated or overwritten file): the JVM says so and runs anyway
+    Path bad = Files.createDirectories(dir.resolve("aot"));
+    byte[] junk = new byte[64 * 1024];
+    new java.util.Random(22).nextBytes(junk);
+    Files.write(bad.resolve("corrupt.aot"), junk);
+    readableByAll(bad);
+    Podman.Run run =
+        java(
+            List.of("--volume", bad + ":/aot:ro"),
+            "-XX:AOTCache=/aot/corrupt.aot",
+            "-XX:AOTMode=auto");
+    assertThat(run.exit()).as(run.output()).isZero();
+    assertThat(run.output())
+        .contains("An error has occurred while processing the AOT cache")
+        .contains("serve --config");
+  }
+
+  @Test
+  void aMismatchedAotCacheIsReportedAndIgnored() {
+    // the image's own cache with a JVM setting it was not trained with: reported, not used, and
+    // the agent still starts (an operator who overrides a flag gets a slower start, not an outage)
+    List<String> flags = ImageRecipe.read(AGENT_RECIPE).config().entrypoint();
+    String flipped =
+        flags.contains("-XX:+UseCompactObjectHeaders")
+            ? "-XX:-UseCompactObjectHeaders"
+            : "-XX:+UseCompactObjectHeaders";
+    Podman.Run run = java(List.of(), flipped);
+    assertThat(run.exit()).as(run.output()).isZero();
+    assertThat(run.output())
+        .contains("UseCompactObjectHeaders setting")
+        .contains("does not equal")
+        .contains("serve --config");
+  }
+
+  private static final String AGENT_RECIPE = "node-agent/src/main/image/image.json";
+
+  /**
+   * Runs the image's java with its entrypoint's flags, then the extra flags (later flags win), and
+   * --help; podman options go before the image.
+   */
+  private Podman.Run java(List<String> podmanOptions, String... extraFlags) {
+    List<String> entrypoint = ImageRecipe.read(AGENT_RECIPE).config().entrypoint();
+    List<String> args = new ArrayList<>(List.of("run", "--rm", "--network", "none"));
+    args.addAll(Podman.RUN_LIMITS);
+    args.addAll(podmanOptions);
+    args.addAll(List.of("--entrypoint", "java", image));
+    args.addAll(entrypoint.subList(1, entrypoint.size() - 2));
+    args.addAll(List.of(extraFlags));
+    args.addAll(entrypoint.subList(entrypoint.size() - 2, entrypoint.size()));
+    args.add("--help");
+    return podman.podman(120, args);
+  }
+
+  private static void readableByAll(Path folder) throws IOException {
+    Files.setPosixFilePermissions(
+        folder, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    try (var files = Files.list(folder)) {
+      for (Path f : files.toList()) {
+        Files.setPosixFilePermissions(
+            f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      }
+    }
+    Files.setPosixFilePermissions(
+        folder.getParent(), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  @Test
   void applySysctlsTunesThePodsNetworkNamespaceAndRestorePutsTheOriginalsBack() throws Exception {
     // the profile's values, and the reserved ports apply-sysctls adds the agent's ports to before
     // it widens the ephemeral range over them

@@ -33,15 +33,15 @@ class AgentJvmSettingsTest {
       List.of(BENCH_JVM, "bench/agent-vs-nginx.sh", "bench/agent-memory.sh");
 
   /**
-   * The only JVM options the benchmarks may write themselves: the container and CDS stand-ins, and
-   * the memory benchmark's tracking.
+   * The only JVM options the benchmarks may write themselves: the container and AOT cache
+   * stand-ins, and the memory benchmark's tracking.
    */
   private static final Set<String> BENCH_OWN_OPTIONS =
       Set.of(
           "-XX:MaxRAM",
-          "-XX:ArchiveClassesAtExit",
-          "-XX:SharedArchiveFile",
-          "-Xshare:on",
+          "-XX:AOTCacheOutput",
+          "-XX:AOTCache",
+          "-XX:AOTMode",
           "-XX:NativeMemoryTracking");
 
   private static final Set<String> JVM_OPTION_VARIABLES =

@@ -13,10 +13,14 @@ import java.util.Map;
  * agent, is the container limit its JVM flags are sized for.
  */
 @JsonIgnoreProperties(value = "_comment")
-record ImageRecipe(String name, String jar, String memoryLimit, Cds cds, Config config) {
+record ImageRecipe(String name, String jar, String memoryLimit, Aot aot, Config config) {
 
-  /** The agent's class-data-sharing training run. */
-  record Cds(String archive, String trainingConfig, List<String> trainingArgs, String readyLine) {}
+  /**
+   * The image's AOT cache training run (bin/images): the cache's path in the image, the folder next
+   * to the recipe copied to /app for the run only, the arguments, and the log line that says the
+   * JVM is ready for bin/aot-workload.
+   */
+  record Aot(String cache, String trainingFiles, List<String> trainingArgs, String readyLine) {}
 
   /** The OCI image config fields (their OCI spelling). */
   record Config(

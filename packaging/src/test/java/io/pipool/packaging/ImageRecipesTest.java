@@ -35,10 +35,13 @@ class ImageRecipesTest {
   private static final String AGENT_CONFIG = AgentConfigModel.CONFIG_FILE;
 
   @Test
-  void binImagesBuildsBothPlatformsFromDebiansJre17WithoutARegistryHost() {
+  void binImagesBuildsBothPlatformsFromTrixiesJre25WithoutARegistryHost() {
     String script = Repo.read("bin/images");
     assertThat(script)
-        .contains("JRE_PKG=openjdk-17-jre-headless", "SUITE=bookworm")
+        .contains(
+            "SUITE=\"${PIPOOL_IMAGES_SUITE:-trixie}\"",
+            "JDK=\"${PIPOOL_IMAGES_JDK:-25}\"",
+            "JRE_PKG=\"openjdk-$JDK-jre-headless\"")
         .contains("PLATFORMS=\"${PIPOOL_IMAGES_PLATFORMS:-amd64 arm64}\"");
     // the Debian mirror comes from the machine's apt sources when the script runs
     assertThat(script).doesNotContainPattern("(?i)https?://");
@@ -75,8 +78,7 @@ class ImageRecipesTest {
     ImageRecipe r = ImageRecipe.read(AGENT_RECIPE);
     List<String> entrypoint = r.config().entrypoint();
     assertThat(entrypoint).startsWith("java").endsWith("-jar", "/app/pi-pool-agent.jar");
-    assertThat(entrypoint)
-        .contains("-XX:+UseSerialGC", "-XX:SharedArchiveFile=" + r.cds().archive());
+    assertThat(entrypoint).contains("-XX:+UseSerialGC", "-XX:AOTCache=" + r.aot().cache());
     assertThat(r.config().cmd()).containsExactly("serve", "--config", AGENT_CONFIG);
 
     // --help through the entrypoint's own JVM flags lists every command the operator uses
@@ -94,21 +96,34 @@ class ImageRecipesTest {
   }
 
   @Test
-  void agentCdsTrainingConfigIsAValidAgentConfig() throws IOException {
-    ImageRecipe.Cds cds = ImageRecipe.read(AGENT_RECIPE).cds();
+  void agentAotTrainingServesEveryModeFromValidAgentConfigs() throws IOException {
+    ImageRecipe.Aot aot = ImageRecipe.read(AGENT_RECIPE).aot();
     ObjectMapper yaml =
         new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    AgentConfig config =
-        yaml.readValue(
-            Repo.read("node-agent/src/main/image/" + cds.trainingConfig()), AgentConfig.class);
-    // loopback only and nothing to tune: the training run touches neither network nor kernel
-    assertThat(config.server().host()).isEqualTo("127.0.0.1");
-    assertThat(config.sysctls().values()).isEmpty();
-    assertThat(cds.trainingArgs())
-        .containsExactly("serve", "--config", "/app/" + cds.trainingConfig());
-    // bin/images waits for this log line before it stops the training run
-    assertThat(cds.readyLine()).isEqualTo("serving " + config.server().mode() + " on 127.0.0.1");
+    List<String> configs = new ArrayList<>();
+    List<String> modes = new ArrayList<>();
+    for (int i = 1; i < aot.trainingArgs().size(); i += 2) {
+      assertThat(aot.trainingArgs().get(i)).isEqualTo("--config");
+      String file = aot.trainingArgs().get(i + 1);
+      assertThat(file).startsWith("/app/" + aot.trainingFiles() + "/");
+      AgentConfig config =
+          yaml.readValue(
+              Repo.read("node-agent/src/main/image/" + file.substring("/app/".length())),
+              AgentConfig.class);
+      // loopback only and nothing to tune: the training run touches neither network nor kernel
+      assertThat(config.server().host()).isEqualTo("127.0.0.1");
+      assertThat(config.sysctls().values()).isEmpty();
+      assertThat(config.problems()).as(file).isEmpty();
+      configs.add(file);
+      modes.add(config.server().mode().name());
+    }
+    assertThat(aot.trainingArgs().get(0)).isEqualTo("serve");
+    // bin/aot-workload drives each mode's port
+    assertThat(modes).containsExactly("Echo", "Static", "Proxy");
+    assertThat(Repo.read("bin/aot-workload")).contains(":18080", ":18081", ":18082");
+    // bin/images waits for the last server's log line before it starts the workload
+    assertThat(aot.readyLine()).isEqualTo("serving Proxy on 127.0.0.1");
   }
 
   @Test
@@ -116,12 +131,14 @@ class ImageRecipesTest {
     ImageRecipe r = ImageRecipe.read(OPERATOR_RECIPE);
     List<String> entrypoint = r.config().entrypoint();
     assertThat(entrypoint).startsWith("java").endsWith("-jar", "/app/pi-pool-operator.jar");
-    assertThat(entrypoint).contains("-XX:+UseSerialGC");
+    assertThat(entrypoint)
+        .contains("-XX:+UseSerialGC", "-XX:AOTCache=" + r.aot().cache())
+        .endsWith("-jar", "/app/pi-pool-operator.jar");
     // the operator takes no arguments (configuration is PIPOOL_* variables): no Cmd
     assertThat(r.config().cmd()).isNull();
     assertThat(r.config().exposedPorts()).containsOnlyKeys("8080/tcp");
     List<String> flags = new ArrayList<>(entrypoint.subList(1, entrypoint.size() - 2));
-    flags.add(0, "java");
+    flags.add(0, java());
     flags.add("-version");
     Run version = exec(flags);
     assertThat(version.exit()).as("JVM accepts " + flags + ": " + version.output()).isZero();
@@ -132,6 +149,7 @@ class ImageRecipesTest {
   /** Runs the entrypoint's java and flags with the locally built jar and the given arguments. */
   private static Run run(List<String> entrypoint, String jar, String... args) throws Exception {
     List<String> command = new ArrayList<>(entrypoint.subList(0, entrypoint.size() - 1));
+    command.set(0, java());
     command.add(jarPath(jar).toString());
     command.addAll(List.of(args));
     return exec(command);
@@ -145,6 +163,33 @@ class ImageRecipesTest {
       throw new AssertionError(command + " did not finish in 60 s");
     }
     return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The images' JVM is OpenJDK 25 (their flags need it); the build's own JDK is 17. A JDK 25 from
+   * PIPOOL_JAVA25_HOME, else the first /usr/lib/jvm/*-25-* folder.
+   */
+  static String java() {
+    String home = System.getenv("PIPOOL_JAVA25_HOME");
+    if (home == null) {
+      try (var dirs = Files.list(Path.of("/usr/lib/jvm"))) {
+        home =
+            dirs.filter(d -> d.getFileName().toString().matches(".*-25(-.*)?"))
+                .filter(d -> Files.isExecutable(d.resolve("bin/java")))
+                .sorted()
+                .map(Path::toString)
+                .findFirst()
+                .orElse(null);
+      } catch (IOException e) {
+        home = null;
+      }
+    }
+    if (home == null) {
+      throw new AssertionError(
+          "no JDK 25 for the images' JVM flags: set PIPOOL_JAVA25_HOME or install one in"
+              + " /usr/lib/jvm (e.g. openjdk-25-jdk-headless)");
+    }
+    return home + "/bin/java";
   }
 
   private static Path jarPath(String jar) {

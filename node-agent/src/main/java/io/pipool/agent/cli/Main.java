@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,9 @@ public final class Main {
 
       Commands:
         serve --config agent.yaml            serve traffic, watch temperature and sysctls, report
+                                             (--config again: one more server in the same JVM,
+                                             as the image build's AOT training runs Echo, Static
+                                             and Proxy at once)
         apply-sysctls --config agent.yaml    validate, save originals (first time only), write,
                                              read back; exit 0 only when every value holds
         restore-sysctls [--config agent.yaml] write the saved originals back, remove the state file
@@ -57,7 +61,8 @@ public final class Main {
 
       Every setting may also come from the environment: PIPOOL_<SECTION>_<FIELD>, e.g.
       PIPOOL_SERVER_PORT, PIPOOL_SERVER_MODE, PIPOOL_SYSCTLS_PROCROOT; node and pod identity from
-      PIPOOL_NODE_NAME, PIPOOL_POD_NAME, PIPOOL_POD_NAMESPACE.
+      PIPOOL_NODE_NAME, PIPOOL_POD_NAME, PIPOOL_POD_NAMESPACE. PIPOOL_START_TIMEOUT_SECONDS (1 to
+      3600, default 60): how long serve waits for each server to start.
 
       Exit codes: 0 ok, 1 failure, 2 bad usage or configuration.
       """;
@@ -80,9 +85,14 @@ public final class Main {
       out.print(HELP.formatted(NodeAgent.version()));
       return OK;
     }
+    List<Path> configs;
     Path config;
     try {
-      config = configOption(List.of(args).subList(1, args.length));
+      configs = configOptions(List.of(args).subList(1, args.length));
+      config = configs.isEmpty() ? null : configs.get(0);
+      if (configs.size() > 1 && !command.equals("serve")) {
+        throw new IllegalArgumentException("only serve takes --config more than once");
+      }
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());
       err.println("run with --help for usage");
@@ -90,7 +100,10 @@ public final class Main {
     }
     try {
       return switch (command) {
-        case "serve" -> serve(required(config, command), env, err);
+        case "serve" -> {
+          required(config, command);
+          yield serve(configs, env, err);
+        }
         case "apply-sysctls" ->
             sysctls(
                 true, allowedSysctls(ConfigLoader.load(required(config, command), env)), out, err);
@@ -109,19 +122,19 @@ public final class Main {
     }
   }
 
-  private static Path configOption(List<String> rest) {
-    Path config = null;
+  private static List<Path> configOptions(List<String> rest) {
+    List<Path> configs = new ArrayList<>();
     for (int i = 0; i < rest.size(); i++) {
       String a = rest.get(i);
       if (a.equals("--config") && i + 1 < rest.size()) {
-        config = Path.of(rest.get(++i));
+        configs.add(Path.of(rest.get(++i)));
       } else if (a.startsWith("--config=")) {
-        config = Path.of(a.substring("--config=".length()));
+        configs.add(Path.of(a.substring("--config=".length())));
       } else {
         throw new IllegalArgumentException("unexpected argument \"" + a + "\"");
       }
     }
-    return config;
+    return configs;
   }
 
   private static Path required(Path config, String command) {
@@ -161,6 +174,26 @@ public final class Main {
     return OK;
   }
 
+  /**
+   * How long one server may take to start, in seconds: 60 unless the environment says otherwise
+   * (the image build's AOT training runs the arm64 JVM under emulation, minutes on a busy machine).
+   */
+  static final String START_TIMEOUT = "PIPOOL_START_TIMEOUT_SECONDS";
+
+  static int startTimeoutSeconds(Map<String, String> env) {
+    String value = env.getOrDefault(START_TIMEOUT, "60").trim();
+    try {
+      int seconds = Integer.parseInt(value);
+      if (seconds >= 1 && seconds <= 3600) {
+        return seconds;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ConfigException(
+        START_TIMEOUT + " is \"" + value + "\"; allowed: whole seconds from 1 to 3600");
+  }
+
   /** The ports the agent listens on (0, any free port, is nobody's to reserve). */
   static List<Integer> listeningPorts(AgentConfig.Server srv) {
     List<Integer> ports = new ArrayList<>();
@@ -172,8 +205,17 @@ public final class Main {
     return ports;
   }
 
-  private static int serve(Path config, Map<String, String> env, PrintStream err) {
-    AgentConfig s = allowedSysctls(ConfigLoader.load(config, env));
+  /**
+   * Serves one server per configuration in one JVM and one Vert.x; the first configuration gives
+   * the logging and the Kubernetes watch. More than one is for the image build's AOT training.
+   */
+  private static int serve(List<Path> configs, Map<String, String> env, PrintStream err) {
+    int startTimeout = startTimeoutSeconds(env);
+    List<AgentConfig> settings = new ArrayList<>();
+    for (Path config : configs) {
+      settings.add(allowedSysctls(ConfigLoader.load(config, env)));
+    }
+    AgentConfig s = settings.get(0);
     LogSetup.configure(
         (ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory(),
         s.logging(),
@@ -201,43 +243,49 @@ public final class Main {
       kube.setRequestRetryBackoffLimit(2);
       client = new KubernetesClientBuilder().withConfig(kube).build();
     }
-    NodeAgent agent;
-    try {
-      agent =
-          NodeAgent.start(vertx, s, client, Clock.systemUTC())
-              .toCompletionStage()
-              .toCompletableFuture()
-              .get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      err.println("cannot start: " + cause.getMessage());
-      close(vertx, client);
-      return FAILED;
+    List<NodeAgent> agents = new ArrayList<>();
+    for (AgentConfig c : settings) {
+      NodeAgent agent;
+      try {
+        agent =
+            NodeAgent.start(vertx, c, agents.isEmpty() ? client : null, Clock.systemUTC())
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(startTimeout, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        err.println(
+            "cannot start: "
+                + (e instanceof TimeoutException
+                    ? c.server().mode()
+                        + " server not started within "
+                        + startTimeout
+                        + " s ("
+                        + START_TIMEOUT
+                        + ")"
+                    : cause.getMessage()));
+        agents.forEach(a -> stop(a, c, log));
+        close(vertx, client);
+        return FAILED;
+      }
+      agents.add(agent);
+      log.info(
+          "serving {} on {}:{}{}, admin on {}:{}, maxConnections {}, transport {}",
+          c.server().mode(),
+          c.server().host(),
+          agent.trafficPort(),
+          c.server().tls() ? " (TLS)" : "",
+          c.server().adminHost(),
+          agent.adminPort(),
+          agent.state().gate().maxConnections(),
+          vertx.isNativeTransportEnabled() ? "epoll" : "nio");
     }
-    log.info(
-        "serving {} on {}:{}{}, admin on {}:{}, maxConnections {}, transport {}",
-        s.server().mode(),
-        s.server().host(),
-        agent.trafficPort(),
-        s.server().tls() ? " (TLS)" : "",
-        s.server().adminHost(),
-        agent.adminPort(),
-        agent.state().gate().maxConnections(),
-        vertx.isNativeTransportEnabled() ? "epoll" : "nio");
     CountDownLatch stopped = new CountDownLatch(1);
     final KubernetesClient kube = client;
     Runnable shutdown =
         () -> {
           log.info("signal received: readiness false, draining");
-          try {
-            agent
-                .stop()
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get(s.shutdownGraceSeconds() + 10L, TimeUnit.SECONDS);
-          } catch (Exception e) {
-            log.warn("shutdown did not complete cleanly: {}", e.toString());
-          }
+          agents.forEach(a -> stop(a, s, log));
           close(vertx, kube);
           stopped.countDown();
         };
@@ -251,6 +299,18 @@ public final class Main {
     }
     log.info("stopped");
     return OK;
+  }
+
+  private static void stop(NodeAgent agent, AgentConfig s, Logger log) {
+    try {
+      agent
+          .stop()
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(s.shutdownGraceSeconds() + 10L, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("shutdown did not complete cleanly: {}", e.toString());
+    }
   }
 
   private static Path homeDir(Map<String, String> env) {

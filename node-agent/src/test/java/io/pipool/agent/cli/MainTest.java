@@ -62,7 +62,9 @@ class MainTest {
     "apply-sysctls, 2",
     "'serve --config', 2",
     "'serve --config a.yaml extra', 2",
-    "'serve --config /no/such/agent.yaml', 2"
+    "'serve --config /no/such/agent.yaml', 2",
+    "'serve --config a.yaml --config /no/such/agent.yaml', 2",
+    "'apply-sysctls --config a.yaml --config b.yaml', 2"
   })
   void usageErrorsExitTwo(String line, int code) {
     String[] args = line.isEmpty() ? new String[0] : line.split(" ");
@@ -88,6 +90,22 @@ class MainTest {
     assertThat(run(Map.of("PIPOOL_SERVER_PORT", "eighty"), "serve", "--config", config.toString()))
         .isEqualTo(2);
     assertThat(err()).contains("PIPOOL_SERVER_PORT");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"soon", "0", "3601"})
+  void aBadStartTimeoutExitsTwoNamingTheVariableAndItsRange(String value) {
+    // checked before the configuration: the error names the variable, not the missing file
+    assertThat(
+            run(
+                Map.of("PIPOOL_START_TIMEOUT_SECONDS", value),
+                "serve",
+                "--config",
+                "/no/such/agent.yaml"))
+        .isEqualTo(2);
+    assertThat(err())
+        .contains("PIPOOL_START_TIMEOUT_SECONDS is \"" + value + "\"", "1 to 3600")
+        .doesNotContain("does not exist");
   }
 
   @Test
