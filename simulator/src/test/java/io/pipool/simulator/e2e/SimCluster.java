@@ -159,6 +159,11 @@ final class SimCluster implements AutoCloseable {
 
   /** The example pool with free ports (on loopback) and the given tuning, applied. */
   PiServerPool applyExample(PoolTuning tuning) {
+    return applyExample(tuning, p -> {});
+  }
+
+  /** The same, with {@code change} made to the pool before it is applied. */
+  PiServerPool applyExample(PoolTuning tuning, java.util.function.Consumer<PiServerPool> change) {
     PoolTuning t = tuning;
     if (sim.network() == null) {
       // on loopback the nodes share this machine's ports; a namespace of our own has all free
@@ -168,6 +173,7 @@ final class SimCluster implements AutoCloseable {
     }
     PiServerPool pool = t.apply(PoolTuning.read(EXAMPLE));
     pool.getMetadata().setNamespace(ns);
+    change.accept(pool);
     return client.resource(pool).create();
   }
 
@@ -297,6 +303,21 @@ final class SimCluster implements AutoCloseable {
           .append(
               s.getConditions().stream()
                   .map(c -> c.getType() + "=" + c.getStatus() + "(" + c.getReason() + ")")
+                  .toList())
+          .append(" targets=")
+          .append(s.getTargets())
+          .append(" scaleMoves=")
+          .append(
+              s.getScaleMoves().stream()
+                  .map(
+                      m ->
+                          m.getDirection()
+                              + " "
+                              + m.getFrom()
+                              + "->"
+                              + m.getTo()
+                              + " "
+                              + m.getTime())
                   .toList())
           .append('\n');
       for (NodeStatus n : s.getNodes()) {
