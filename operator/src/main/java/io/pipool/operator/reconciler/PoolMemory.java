@@ -2,6 +2,7 @@ package io.pipool.operator.reconciler;
 
 import io.pipool.api.agent.AgentStatus;
 import io.pipool.autoscale.Decision;
+import io.pipool.autoscale.ScaleMove;
 import io.pipool.operator.poll.PollResult;
 import java.time.Instant;
 import java.util.HashMap;
@@ -20,6 +21,9 @@ import java.util.Set;
  * @param hotSince when each node's first sample at or above the drain threshold arrived
  * @param lastPollStarted when the last poll of the pool started, null before the first
  * @param history recommendation history; null until seeded from status after a start
+ * @param moves the scale moves this operator made or read, newest last; null until seeded from
+ *     status after a start (the status a reconcile is handed may predate this operator's own last
+ *     write, and a move missing there would let the rate policies allow it again)
  */
 record PoolMemory(
     Map<String, PollResult> latest,
@@ -27,10 +31,11 @@ record PoolMemory(
     Map<String, AgentStatus> lastGoodStatus,
     Map<String, Instant> hotSince,
     Instant lastPollStarted,
-    List<Decision.Recommendation> history) {
+    List<Decision.Recommendation> history,
+    List<ScaleMove> moves) {
 
   static final PoolMemory EMPTY =
-      new PoolMemory(Map.of(), Map.of(), Map.of(), Map.of(), null, null);
+      new PoolMemory(Map.of(), Map.of(), Map.of(), Map.of(), null, null, null);
 
   PoolMemory {
     latest = Map.copyOf(latest);
@@ -38,6 +43,7 @@ record PoolMemory(
     lastGoodStatus = Map.copyOf(lastGoodStatus);
     hotSince = Map.copyOf(hotSince);
     history = history == null ? null : List.copyOf(history);
+    moves = moves == null ? null : List.copyOf(moves);
   }
 
   /** One round of poll results folded in; nodes this round did not poll lose their latest. */
@@ -53,7 +59,8 @@ record PoolMemory(
         nextGoodStatus.put(node, r.status());
       }
     }
-    return new PoolMemory(nextLatest, nextGood, nextGoodStatus, hotSince, lastPollStarted, history);
+    return new PoolMemory(
+        nextLatest, nextGood, nextGoodStatus, hotSince, lastPollStarted, history, moves);
   }
 
   /** Only the nodes still in the pool. */
@@ -64,19 +71,25 @@ record PoolMemory(
         retain(lastGoodStatus, nodes),
         retain(hotSince, nodes),
         lastPollStarted,
-        history);
+        history,
+        moves);
   }
 
   PoolMemory withPollStarted(Instant at) {
-    return new PoolMemory(latest, lastGood, lastGoodStatus, hotSince, at, history);
+    return new PoolMemory(latest, lastGood, lastGoodStatus, hotSince, at, history, moves);
   }
 
   PoolMemory withHotSince(Map<String, Instant> hot) {
-    return new PoolMemory(latest, lastGood, lastGoodStatus, hot, lastPollStarted, history);
+    return new PoolMemory(latest, lastGood, lastGoodStatus, hot, lastPollStarted, history, moves);
   }
 
   PoolMemory withHistory(List<Decision.Recommendation> next) {
-    return new PoolMemory(latest, lastGood, lastGoodStatus, hotSince, lastPollStarted, next);
+    return new PoolMemory(latest, lastGood, lastGoodStatus, hotSince, lastPollStarted, next, moves);
+  }
+
+  PoolMemory withMoves(List<ScaleMove> next) {
+    return new PoolMemory(
+        latest, lastGood, lastGoodStatus, hotSince, lastPollStarted, history, next);
   }
 
   private static <V> Map<String, V> retain(Map<String, V> map, Set<String> nodes) {

@@ -11,6 +11,7 @@ import io.pipool.autoscale.Autoscaler;
 import io.pipool.autoscale.Decision;
 import io.pipool.autoscale.Memory;
 import io.pipool.autoscale.NodeSample;
+import io.pipool.autoscale.ScaleMove;
 import io.pipool.autoscale.ScalePolicy;
 import io.pipool.operator.autoscale.AgentPods;
 import io.pipool.operator.autoscale.PolicyMapper;
@@ -120,7 +121,7 @@ final class ServingPass {
     Decision decision = decide(seen, old);
     Map<String, Instant> hot = hotSince(seen, decision);
     Set<String> servingNow = act(pool, pods, seen, decision, hot);
-    mem = mem.withHotSince(hot).withHistory(decision.history());
+    mem = mem.withHotSince(hot).withHistory(decision.history()).withMoves(decision.moves());
     PiServerPoolStatus status = report(pool, pods, daemonSet, mem, decision, servingNow, now);
     return new Outcome(status, untilNextPoll(mem, now, interval), mem);
   }
@@ -141,16 +142,20 @@ final class ServingPass {
     return new Observed(policy, mem, current, samples);
   }
 
-  /** The autoscaler's decision, with its memory read from status (history kept in memory). */
+  /**
+   * The autoscaler's decision, with its memory read from status; the history and the scale moves
+   * are kept in memory once seeded, as the status handed to a reconcile may predate our last write.
+   */
   private Decision decide(Observed seen, PiServerPoolStatus old) {
     Memory stored = StatusMapper.memory(old);
     List<Decision.Recommendation> history =
         seen.memory().history() != null ? seen.memory().history() : stored.recommendations();
+    List<ScaleMove> moves = seen.memory().moves() != null ? seen.memory().moves() : stored.moves();
     return autoscaler.decide(
         seen.policy(),
         seen.samples(),
         seen.current(),
-        new Memory(stored.nodes(), history, stored.moves()),
+        new Memory(stored.nodes(), history, moves),
         clock);
   }
 

@@ -33,7 +33,13 @@ class AwaitingFirstAnswerTest {
     PoolMemory mem =
         answered
             ? new PoolMemory(
-                Map.of(), Map.of("pi-1", Instant.EPOCH), Map.of(), Map.of(), Instant.EPOCH, null)
+                Map.of(),
+                Map.of("pi-1", Instant.EPOCH),
+                Map.of(),
+                Map.of(),
+                Instant.EPOCH,
+                null,
+                null)
             : PoolMemory.EMPTY;
     Pod pod = Fixtures.agentPod("ns", "web", "pi-1", "127.0.0.9");
     if (agent.equals("stopped")) {
