@@ -49,7 +49,9 @@ final class DemoPool {
           pool.getSpec().getServer().getAgentCheckPort() == null
               ? 9101
               : pool.getSpec().getServer().getAgentCheckPort();
-      if (!FreePorts.freeEverywhere(addresses, agentCheck)) {
+      // as for the pool's ports: only loopback addresses are shared with this machine (the
+      // addresses of a namespace of the simulator's own cannot even be bound from here)
+      if (shared && !FreePorts.freeEverywhere(addresses, agentCheck)) {
         agentCheck = FreePorts.pick(addresses, 1).get(0);
       }
       pool.getSpec().getServer().setAgentCheckPort(agentCheck);
