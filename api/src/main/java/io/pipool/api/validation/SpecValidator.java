@@ -1,5 +1,7 @@
 package io.pipool.api.validation;
 
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.pipool.api.sysctl.SysctlRules;
 import io.pipool.api.v1alpha1.AutoscalingSpec;
 import io.pipool.api.v1alpha1.Defaults;
@@ -84,15 +86,15 @@ public final class SpecValidator {
   }
 
   private void checkServer(ServerSpec s) {
-    range("spec.server.port", s.getPort(), 1, 65535);
-    range("spec.server.adminPort", s.getAdminPort(), 1, 65535);
+    schemaRange("spec.server.port", s.getPort(), ServerSpec.class);
+    schemaRange("spec.server.adminPort", s.getAdminPort(), ServerSpec.class);
     if (s.getPort() != null && s.getPort().equals(s.getAdminPort())) {
       add("spec.server.adminPort", s.getAdminPort(), "a port different from spec.server.port");
     }
-    range("spec.server.echoBodyBytes", s.getEchoBodyBytes(), 0, 1048576);
-    range("spec.server.maxConnections", s.getMaxConnections(), 1, 1000000);
-    range("spec.server.idleTimeoutSeconds", s.getIdleTimeoutSeconds(), 1, 3600);
-    range("spec.server.agentCheckPort", s.getAgentCheckPort(), 1, 65535);
+    schemaRange("spec.server.echoBodyBytes", s.getEchoBodyBytes(), ServerSpec.class);
+    schemaRange("spec.server.maxConnections", s.getMaxConnections(), ServerSpec.class);
+    schemaRange("spec.server.idleTimeoutSeconds", s.getIdleTimeoutSeconds(), ServerSpec.class);
+    schemaRange("spec.server.agentCheckPort", s.getAgentCheckPort(), ServerSpec.class);
     ServerSpec.Mode mode = s.getMode() == null ? ServerSpec.Mode.Echo : s.getMode();
     if (s.getUpstream() != null && !URL.matcher(s.getUpstream()).matches()) {
       add("spec.server.upstream", s.getUpstream(), "an http:// or https:// URL");
@@ -178,9 +180,9 @@ public final class SpecValidator {
   }
 
   private void checkThermal(ThermalSpec t) {
-    range("spec.thermal.drainCelsius", t.getDrainCelsius(), 30, 100);
-    range("spec.thermal.resumeCelsius", t.getResumeCelsius(), 20, 100);
-    range("spec.thermal.criticalCelsius", t.getCriticalCelsius(), 30, 110);
+    schemaRange("spec.thermal.drainCelsius", t.getDrainCelsius(), ThermalSpec.class);
+    schemaRange("spec.thermal.resumeCelsius", t.getResumeCelsius(), ThermalSpec.class);
+    schemaRange("spec.thermal.criticalCelsius", t.getCriticalCelsius(), ThermalSpec.class);
     Double resume = t.getResumeCelsius();
     Double drain = t.getDrainCelsius();
     Double critical = t.getCriticalCelsius();
@@ -282,9 +284,9 @@ public final class SpecValidator {
   }
 
   private void checkService(ServiceSpec s) {
-    range("spec.service.port", s.getPort(), 1, 65535);
+    schemaRange("spec.service.port", s.getPort(), ServiceSpec.class);
     if (s.getNodePort() != null) {
-      range("spec.service.nodePort", s.getNodePort(), 30000, 32767);
+      schemaRange("spec.service.nodePort", s.getNodePort(), ServiceSpec.class);
       if (s.getType() == null || s.getType() == ServiceSpec.Type.ClusterIP) {
         add(
             "spec.service.nodePort",
@@ -300,6 +302,25 @@ public final class SpecValidator {
     } else {
       range(path, value, min, max);
     }
+  }
+
+  /**
+   * {@link #range} with the bounds of the schema itself: the {@code @Min}/{@code @Max} of the field
+   * of {@code type} named by the last segment of {@code path}, so a bound is written once.
+   */
+  private void schemaRange(String path, Number value, Class<?> type) {
+    String name = path.substring(path.lastIndexOf('.') + 1);
+    java.lang.reflect.Field field;
+    try {
+      field = type.getDeclaredField(name);
+    } catch (NoSuchFieldException e) {
+      throw new IllegalStateException(type.getSimpleName() + " has no field " + name, e);
+    }
+    Min low = field.getAnnotation(Min.class);
+    Max high = field.getAnnotation(Max.class);
+    double min = low == null ? -Double.MAX_VALUE : low.value();
+    double max = high == null ? Integer.MAX_VALUE : high.value();
+    range(path, value, min, max);
   }
 
   /** Null means "use the default" and is always fine. */

@@ -10,10 +10,15 @@ import io.pipool.api.v1alpha1.PiServerPoolSpec;
 import io.pipool.api.v1alpha1.ScalingPolicy;
 import io.pipool.api.v1alpha1.ScalingRules;
 import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -127,6 +132,32 @@ class DefaultsAndBoundsTest {
     assertThat(atBound)
         .as("the schema admits %s = %s; so must the validator's range", path, bound)
         .noneMatch(v -> v.path().equals(path) && v.allowed().startsWith("a number"));
+  }
+
+  /**
+   * The validator's own ranges: each bound is 0, 1, Integer.MAX_VALUE (no upper bound) or a {@code
+   * Defaults} constant; any other number would be a schema bound typed a second time (the schema's
+   * own bounds are read with {@code schemaRange}).
+   */
+  @Test
+  void theValidatorTypesNoBoundOfTheSchemaAgain() throws Exception {
+    String source =
+        Files.readString(Path.of("src/main/java/io/pipool/api/validation/SpecValidator.java"));
+    Matcher call =
+        Pattern.compile("\\b(?:range|required)\\(\\s*[^;{]*?,\\s*([^,;]+?),\\s*([^,;]+?)\\);")
+            .matcher(source);
+    List<String> bounds = new ArrayList<>();
+    while (call.find()) {
+      bounds.add(call.group(1).strip());
+      bounds.add(call.group(2).strip());
+    }
+    assertThat(bounds).as("the bounds of SpecValidator's range/required calls").isNotEmpty();
+    assertThat(bounds)
+        .allSatisfy(
+            b ->
+                assertThat(b)
+                    .as("a bound typed in SpecValidator")
+                    .matches("0|1|Integer\\.MAX_VALUE|Defaults\\.[A-Z_]+|min|max"));
   }
 
   private static List<Violation> validateWith(Section section, String name, double value)

@@ -1,7 +1,7 @@
 package io.pipool.operator.reconciler;
 
 import io.pipool.api.agent.AgentStatus;
-import io.pipool.autoscale.Decision;
+import io.pipool.autoscale.Memory;
 import io.pipool.operator.poll.PollResult;
 import java.time.Instant;
 import java.util.HashMap;
@@ -19,7 +19,11 @@ import java.util.Set;
  * @param lastGoodStatus the last valid document of each node
  * @param hotSince when each node's first sample at or above the drain threshold arrived
  * @param lastPollStarted when the last poll of the pool started, null before the first
- * @param history recommendation history; null until seeded from status after a start
+ * @param decided the autoscaler's memory as this operator's last decision left it (node phases,
+ *     recommendations, scale moves, desired count); null until seeded from status after a start.
+ *     The status a reconcile is handed may predate this operator's own last write, so none of it is
+ *     read back from there once seeded: a move missing there would let the rate policies allow it
+ *     again, an older desired count would lower the size missing data holds.
  */
 record PoolMemory(
     Map<String, PollResult> latest,
@@ -27,7 +31,7 @@ record PoolMemory(
     Map<String, AgentStatus> lastGoodStatus,
     Map<String, Instant> hotSince,
     Instant lastPollStarted,
-    List<Decision.Recommendation> history) {
+    Memory decided) {
 
   static final PoolMemory EMPTY =
       new PoolMemory(Map.of(), Map.of(), Map.of(), Map.of(), null, null);
@@ -37,7 +41,6 @@ record PoolMemory(
     lastGood = Map.copyOf(lastGood);
     lastGoodStatus = Map.copyOf(lastGoodStatus);
     hotSince = Map.copyOf(hotSince);
-    history = history == null ? null : List.copyOf(history);
   }
 
   /** One round of poll results folded in; nodes this round did not poll lose their latest. */
@@ -53,7 +56,7 @@ record PoolMemory(
         nextGoodStatus.put(node, r.status());
       }
     }
-    return new PoolMemory(nextLatest, nextGood, nextGoodStatus, hotSince, lastPollStarted, history);
+    return new PoolMemory(nextLatest, nextGood, nextGoodStatus, hotSince, lastPollStarted, decided);
   }
 
   /** Only the nodes still in the pool. */
@@ -64,18 +67,18 @@ record PoolMemory(
         retain(lastGoodStatus, nodes),
         retain(hotSince, nodes),
         lastPollStarted,
-        history);
+        decided);
   }
 
   PoolMemory withPollStarted(Instant at) {
-    return new PoolMemory(latest, lastGood, lastGoodStatus, hotSince, at, history);
+    return new PoolMemory(latest, lastGood, lastGoodStatus, hotSince, at, decided);
   }
 
   PoolMemory withHotSince(Map<String, Instant> hot) {
-    return new PoolMemory(latest, lastGood, lastGoodStatus, hot, lastPollStarted, history);
+    return new PoolMemory(latest, lastGood, lastGoodStatus, hot, lastPollStarted, decided);
   }
 
-  PoolMemory withHistory(List<Decision.Recommendation> next) {
+  PoolMemory withDecided(Memory next) {
     return new PoolMemory(latest, lastGood, lastGoodStatus, hotSince, lastPollStarted, next);
   }
 

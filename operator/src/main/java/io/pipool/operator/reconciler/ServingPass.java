@@ -120,7 +120,7 @@ final class ServingPass {
     Decision decision = decide(seen, old);
     Map<String, Instant> hot = hotSince(seen, decision);
     Set<String> servingNow = act(pool, pods, seen, decision, hot);
-    mem = mem.withHotSince(hot).withHistory(decision.history());
+    mem = mem.withHotSince(hot).withDecided(decision.memory());
     PiServerPoolStatus status = report(pool, pods, daemonSet, mem, decision, servingNow, now);
     return new Outcome(status, untilNextPoll(mem, now, interval), mem);
   }
@@ -141,17 +141,14 @@ final class ServingPass {
     return new Observed(policy, mem, current, samples);
   }
 
-  /** The autoscaler's decision, with its memory read from status (history kept in memory). */
+  /**
+   * The autoscaler's decision, with its memory seeded from status after a start and kept by this
+   * operator from then on: the status handed to a reconcile may predate our last write.
+   */
   private Decision decide(Observed seen, PiServerPoolStatus old) {
-    Memory stored = StatusMapper.memory(old);
-    List<Decision.Recommendation> history =
-        seen.memory().history() != null ? seen.memory().history() : stored.recommendations();
-    return autoscaler.decide(
-        seen.policy(),
-        seen.samples(),
-        seen.current(),
-        new Memory(stored.nodes(), history, stored.moves(), stored.desired()),
-        clock);
+    Memory memory =
+        seen.memory().decided() != null ? seen.memory().decided() : StatusMapper.memory(old);
+    return autoscaler.decide(seen.policy(), seen.samples(), seen.current(), memory, clock);
   }
 
   /**

@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.pipool.api.v1alpha1.NodeStatus;
 import io.pipool.api.v1alpha1.PiServerPool;
+import io.pipool.api.v1alpha1.PiServerPoolStatus;
+import io.pipool.api.v1alpha1.ScalingPolicy;
 import io.pipool.api.v1alpha1.ScalingRules;
 import io.pipool.operator.status.Conditions;
 import io.pipool.operator.testing.FakeAgents;
@@ -180,6 +182,66 @@ class AutoscalingTest {
                   Integer.valueOf(1)
                       .equals(harness.get(ns, "web").getStatus().getDesiredReplicas()));
       eventually("ScaledDown event").until(() -> harness.hasEvent(ns, "ScaledDown"));
+    }
+  }
+
+  /**
+   * The status a reconcile is handed can predate the operator's own last write (the informer has
+   * not seen it yet). A scale move missing there must still count: the rate policy holds, and the
+   * next status lists the move again.
+   */
+  @Test
+  void aScaleMoveMissingFromAStaleStatusStillLimitsTheRate() {
+    String ns = "stale-moves";
+    try (FakeAgents agents = FakeAgents.start(85, "pi-1", "pi-2", "pi-3")) {
+      for (String n : List.of("pi-1", "pi-2", "pi-3")) {
+        agents.answer(n, Fixtures.status(n, 0, 50, false));
+      }
+      PiServerPool pool = autoscaled(ns, agents);
+      ScalingRules up = new ScalingRules();
+      up.setPolicies(List.of(new ScalingPolicy(ScalingPolicy.Type.Pods, 1, 60)));
+      pool.getSpec().getAutoscaling().setScaleUp(up);
+      client.resource(pool).create();
+      pods(ns, agents, "pi-1", "pi-2", "pi-3");
+      eventually("one node serves").until(() -> serving(ns).equals(Set.of("pi-1")));
+      // past the period of the first move (0 -> 1)
+      harness.step(Duration.ofSeconds(61));
+      poll(agents);
+      PiServerPoolStatus before =
+          polledUntil(
+                  ns,
+                  "one node published",
+                  p -> Integer.valueOf(1).equals(p.getStatus().getDesiredReplicas()))
+              .getStatus();
+
+      // 250 connections at 100 per node want 3 nodes; the policy allows one more per 60 s
+      agents.answer("pi-1", Fixtures.status("pi-1", 250, 50, false));
+      poll(agents);
+      polledUntil(
+          ns,
+          "the move 1 -> 2 published",
+          p -> p.getStatus().getScaleMoves().stream().anyMatch(m -> m.getTo() == 2));
+      eventually("two nodes serve").until(() -> serving(ns).size() == 2);
+
+      // the status as it was before that move, as a lagging cache would hand it over
+      var web = client.resources(PiServerPool.class).inNamespace(ns).withName("web");
+      web.editStatus(
+          p -> {
+            p.setStatus(before);
+            return p;
+          });
+      poll(agents);
+      polledUntil(
+          ns,
+          "the move 1 -> 2 listed again",
+          p ->
+              Integer.valueOf(2).equals(p.getStatus().getDesiredReplicas())
+                  && p.getStatus().getScaleMoves().stream()
+                      .anyMatch(m -> m.getFrom() == 1 && m.getTo() == 2));
+      poll(agents);
+      eventually("two nodes serving within the policy's period")
+          .during(Duration.ofMillis(500))
+          .until(() -> serving(ns).size() == 2);
     }
   }
 

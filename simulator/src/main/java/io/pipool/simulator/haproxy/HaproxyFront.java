@@ -110,6 +110,16 @@ public final class HaproxyFront implements AutoCloseable {
     return List.of(new Endpoint("haproxy", "127.0.0.1", haproxy.port()));
   }
 
+  /** The HAProxy process, for its stats socket. */
+  public Haproxy haproxy() {
+    return haproxy;
+  }
+
+  /** The backend's name in HAProxy's configuration. */
+  public String backend() {
+    return backend;
+  }
+
   /** HAProxy's current sessions per server (node). */
   public Map<String, Integer> perNode() {
     return perNode;
