@@ -82,18 +82,13 @@ public final class FakeUpstream {
    * idle timeout (and so a 3 s body deadline).
    */
   public NodeAgent proxiedBy(Vertx vertx, Path dir) {
-    return proxiedBy(vertx, dir, 3);
-  }
-
-  /** The same with another idle timeout (and so body deadline and upstream silence). */
-  public NodeAgent proxiedBy(Vertx vertx, Path dir, int idleTimeoutSeconds) {
     return Hostile.start(
         vertx,
         dir,
         Map.of(
             "PIPOOL_SERVER_MODE", "Proxy",
             "PIPOOL_SERVER_UPSTREAM", url(),
-            "PIPOOL_SERVER_IDLETIMEOUTSECONDS", String.valueOf(idleTimeoutSeconds)));
+            "PIPOOL_SERVER_IDLETIMEOUTSECONDS", "3"));
   }
 
   /** Every request line received, in order. */
