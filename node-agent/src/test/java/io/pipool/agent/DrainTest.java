@@ -15,7 +15,6 @@ import io.vertx.junit5.VertxExtension;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -69,7 +68,7 @@ class DrainTest {
       assertThat(r.header("connection")).isEqualTo("close");
       Await.result(stopped);
     }
-    await("admin port closed").atMost(Duration.ofSeconds(5)).until(() -> refused(admin));
+    await("admin port closed").atMost(Await.SETTLE).until(() -> refused(admin));
   }
 
   private static boolean refused(int port) {

@@ -87,7 +87,8 @@ class AgentImageIT {
             "http://127.0.0.1:" + admin + "/healthz", Duration.ofSeconds(60), podman, name);
     assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
     HttpResponse<String> echo =
-        Podman.awaitHttp("http://127.0.0.1:" + port + "/", Duration.ofSeconds(10), podman, name);
+        // the traffic port may open after the admin port: its own bound, as long as the first
+        Podman.awaitHttp("http://127.0.0.1:" + port + "/", Duration.ofSeconds(60), podman, name);
     assertThat(echo.statusCode()).as(echo.body()).isEqualTo(200);
     assertThat(echo.body()).isNotEmpty();
 

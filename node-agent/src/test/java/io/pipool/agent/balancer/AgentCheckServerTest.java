@@ -64,7 +64,7 @@ class AgentCheckServerTest {
 
     TestAgents.thermalZone(dir, 0, "cpu-thermal", "72000");
     await("72 °C read")
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Await.SETTLE)
         .until(() -> Double.valueOf(72.0).equals(agent.state().temperature().celsius()));
     assertThat(ask(agent.agentCheckPort())).isEqualTo("up ready 28%\n");
 
@@ -72,7 +72,7 @@ class AgentCheckServerTest {
     assertThat(ask(agent.agentCheckPort())).isEqualTo("up drain\n");
 
     TestAgents.thermalZone(dir, 0, "cpu-thermal", "85000");
-    await("shedding").atMost(Duration.ofSeconds(10)).until(() -> agent.state().shedding());
+    await("shedding").atMost(Await.SETTLE).until(() -> agent.state().shedding());
     assertThat(ask(agent.agentCheckPort())).startsWith("down");
   }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pipool.agent.NodeAgent;
+import io.pipool.agent.support.Await;
 import io.pipool.agent.support.ChildAgent;
 import io.pipool.agent.support.Hostile;
 import io.pipool.agent.support.RawH2;
@@ -80,7 +81,7 @@ class DescriptorPressureTest {
       attack.add(s);
     }
     await("the cap reached")
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Await.SETTLE)
         .until(() -> status(admin).connections().active() >= cap);
     try (RawHttp probe = new RawHttp(admin, Hostile.FRESH)) {
       assertThat(probe.get("/readyz/pod").read().status()).isEqualTo(200);
@@ -90,7 +91,7 @@ class DescriptorPressureTest {
     assertThat(during.connections().rejected()).isGreaterThan(0);
 
     await("the attack's sockets closed at their deadline")
-        .atMost(Duration.ofSeconds(15))
+        .atMost(Await.SETTLE)
         .until(() -> status(admin).connections().active() == 0);
     Hostile.stillServes(traffic, "/", 200);
     assertThat(Files.readString(log))

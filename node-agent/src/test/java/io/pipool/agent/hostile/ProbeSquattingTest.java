@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.pipool.agent.NodeAgent;
 import io.pipool.agent.server.AdminVerticle;
+import io.pipool.agent.support.Await;
 import io.pipool.agent.support.Hostile;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -100,7 +101,7 @@ class ProbeSquattingTest {
       }
       // the burst of requests they pipelined is answered (most with 503) first
       await("the burst answered")
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Await.SETTLE)
           .ignoreExceptions()
           .until(() -> freshFrom("127.0.0.1", port, "/healthz") == 200);
       for (int i = 0; i < 5; i++) {

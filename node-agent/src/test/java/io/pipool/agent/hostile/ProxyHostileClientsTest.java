@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pipool.agent.NodeAgent;
+import io.pipool.agent.support.Await;
 import io.pipool.agent.support.FakeUpstream;
 import io.pipool.agent.support.Hostile;
 import io.pipool.agent.support.RawH2;
@@ -138,13 +139,13 @@ class ProxyHostileClientsTest {
         h2.send(onStreams(70, i -> RawH2.get(2 * i + 1, "/hang")));
       }
       await("the hanging requests reach the upstream")
-          .atMost(Duration.ofSeconds(5))
+          .atMost(Await.SETTLE)
           .until(() -> upstream.openConnections() >= 32);
       for (RawH2 h2 : clients) {
         h2.send(onStreams(70, i -> RawH2.reset(2 * i + 1)));
       }
       await("the upstream connections are released")
-          .atMost(Duration.ofSeconds(5))
+          .atMost(Await.SETTLE)
           .until(() -> upstream.openConnections() <= 1);
       Hostile.stillServes(port(), "/ok", 200);
     } finally {
@@ -297,7 +298,7 @@ class ProxyHostileClientsTest {
                 + "x".repeat(20_000));
       }
       await("the share reaches the upstream")
-          .atMost(Duration.ofSeconds(2))
+          .atMost(Await.SETTLE)
           .until(() -> upstream.headsContaining("POST /hang") >= 32);
       Thread.sleep(200); // for the refusals beyond it to arrive
       int refused = 0;
@@ -342,7 +343,7 @@ class ProxyHostileClientsTest {
     try (RawHttp http = new RawHttp(port(), Duration.ofSeconds(5))) {
       http.get("/endless");
       await("the upstream is held back")
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Await.SETTLE)
           .until(
               () -> {
                 long before = upstream.endlessBytes();
@@ -353,7 +354,7 @@ class ProxyHostileClientsTest {
       assertThat(upstream.endlessBytes()).isLessThan(64L << 20);
     }
     await("the upstream connection is released")
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Await.SETTLE)
         .until(() -> upstream.openConnections() <= 1);
     Hostile.stillServes(port(), "/ok", 200);
   }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.pipool.agent.NodeAgent;
 import io.pipool.agent.support.Admin;
+import io.pipool.agent.support.Await;
 import io.pipool.agent.support.Hostile;
 import io.pipool.agent.support.RawHttp;
 import io.vertx.core.Vertx;
@@ -42,7 +43,7 @@ class SlowAndSilentClientsTest {
     List<RawHttp> silent = Hostile.silent(agent.trafficPort(), 3);
     try {
       await("3 silent sockets shown as active")
-          .atMost(Duration.ofSeconds(5))
+          .atMost(Await.SETTLE)
           .until(() -> Admin.status(agent).connections().active() == 3);
       RawHttp.Response r = Hostile.fresh(agent.trafficPort(), "/");
       assertThat(r.status()).isEqualTo(503);
@@ -51,7 +52,7 @@ class SlowAndSilentClientsTest {
       Hostile.closeAll(silent);
     }
     await("silent sockets released")
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Await.SETTLE)
         .until(() -> agent.state().gate().active() == 0);
     Hostile.stillServes(agent.trafficPort(), "/", 200);
   }
@@ -99,7 +100,7 @@ class SlowAndSilentClientsTest {
           .isFalse();
       assertThat(Admin.status(agent).connections().rejected()).isEqualTo(1);
     }
-    await("released").atMost(Duration.ofSeconds(5)).until(() -> agent.state().gate().active() == 0);
+    await("released").atMost(Await.SETTLE).until(() -> agent.state().gate().active() == 0);
     Hostile.stillServes(agent.trafficPort(), "/", 200);
   }
 
@@ -113,19 +114,29 @@ class SlowAndSilentClientsTest {
       List<RawHttp> flood = Hostile.silent(agent.trafficPort(), 80);
       try {
         await("every flood connection seen")
-            .atMost(Duration.ofSeconds(5))
+            .atMost(Await.SETTLE)
             .until(() -> agent.state().gate().rejected() == 80);
-        int closedAtOnce = Hostile.closedCount(flood, Duration.ofMillis(20));
-        assertThat(closedAtOnce)
-            .as("all but the %d-connection backlog closed at accept", 32)
-            .isGreaterThanOrEqualTo(80 - 32);
+        // the closes reach the client when they do on a loaded machine: wait for them, well
+        // inside the 30 s header timeout that would close a held connection
+        java.util.Set<RawHttp> closed = new java.util.HashSet<>();
+        await("all but the 32-connection backlog closed at accept")
+            .atMost(Await.SETTLE)
+            .until(
+                () -> {
+                  for (RawHttp s : flood) {
+                    if (!closed.contains(s) && s.timeout(Duration.ofMillis(20)).closedByServer()) {
+                      closed.add(s);
+                    }
+                  }
+                  return closed.size() >= 80 - 32;
+                });
         assertThat(Admin.readyz(agent)).isEqualTo(200);
         assertThat(a.get("/").read().status()).isEqualTo(200);
       } finally {
         Hostile.closeAll(flood);
       }
     }
-    await("released").atMost(Duration.ofSeconds(5)).until(() -> agent.state().gate().active() == 0);
+    await("released").atMost(Await.SETTLE).until(() -> agent.state().gate().active() == 0);
     Hostile.stillServes(agent.trafficPort(), "/", 200);
   }
 }

@@ -8,6 +8,7 @@ import io.pipool.agent.server.ConnectionGate;
 import io.pipool.agent.server.FdBudget;
 import io.pipool.agent.server.OpenFiles;
 import io.pipool.agent.support.Admin;
+import io.pipool.agent.support.Await;
 import io.pipool.agent.support.Hostile;
 import io.pipool.agent.support.RawH2;
 import io.pipool.agent.support.RawHttp;
@@ -70,9 +71,7 @@ class StalledStreamsTest {
     assertThat(reset).as("stalled streams reset with CANCEL").hasSize(STREAMS);
     assertThat(mostOpen).as("files open at once").isBetween(1, OpenFiles.PER_CONNECTION);
     Hostile.stillServes(agent.trafficPort(), "/small.txt", 200);
-    await("every file closed afterwards")
-        .atMost(Duration.ofSeconds(5))
-        .until(() -> openFiles(agent) == 0);
+    await("every file closed afterwards").atMost(Await.SETTLE).until(() -> openFiles(agent) == 0);
   }
 
   /**
@@ -111,7 +110,7 @@ class StalledStreamsTest {
         h2.stalledGets("/big.bin", 20);
       }
       await("the file budget spent")
-          .atMost(Duration.ofSeconds(5))
+          .atMost(Await.SETTLE)
           .until(() -> gate.openFiles() == gate.maxFiles());
       RawHttp.Response refused = Hostile.fresh(agent.trafficPort(), "/small.txt");
       assertThat(refused.status()).isEqualTo(503);
@@ -123,7 +122,7 @@ class StalledStreamsTest {
       }
     }
     await("files served again")
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Await.SETTLE)
         .until(() -> Hostile.fresh(agent.trafficPort(), "/small.txt").status() == 200);
   }
 

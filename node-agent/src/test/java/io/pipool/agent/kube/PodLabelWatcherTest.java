@@ -78,11 +78,15 @@ class PodLabelWatcherTest {
 
     NodeAgent agent = start(vertx, "agent-a", "Serving");
 
+    // the watcher sets the mode, then its source: wait for both, not for readiness alone
     await("standby from the label")
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> Admin.readyz(agent) == 503);
-    assertThat(Admin.status(agent).servingMode()).isEqualTo(ServingMode.Standby);
-    assertThat(Admin.status(agent).servingReason()).contains("pipool.io/serving=false");
+        .atMost(Await.SETTLE)
+        .untilAsserted(
+            () -> {
+              assertThat(Admin.readyz(agent)).isEqualTo(503);
+              assertThat(Admin.status(agent).servingMode()).isEqualTo(ServingMode.Standby);
+              assertThat(Admin.status(agent).servingReason()).contains("pipool.io/serving=false");
+            });
     // Standby is out of rotation but fit to serve: Kubernetes must count the pod as available,
     // or a DaemonSet rolling update would stall on it.
     assertThat(Admin.get(agent, "/readyz/pod").status()).isEqualTo(200);
@@ -98,14 +102,10 @@ class PodLabelWatcherTest {
                     .addToLabels(PiServerPool.SERVING_LABEL, "true")
                     .endMetadata()
                     .build());
-    await("serving from the label")
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> Admin.readyz(agent) == 200);
+    await("serving from the label").atMost(Await.SETTLE).until(() -> Admin.readyz(agent) == 200);
 
     client.pods().inNamespace("pool").withName("agent-a").delete();
-    await("standby once deleted")
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> Admin.readyz(agent) == 503);
+    await("standby once deleted").atMost(Await.SETTLE).until(() -> Admin.readyz(agent) == 503);
   }
 
   /**
@@ -151,8 +151,11 @@ class PodLabelWatcherTest {
       api.createClient().pods().inNamespace("pool").resource(pod("agent-late", "true")).create();
       await("serving from the label once the API answers")
           .atMost(Duration.ofSeconds(60))
-          .until(() -> Admin.readyz(agent) == 200);
-      assertThat(Admin.status(agent).servingReason()).contains("pipool.io/serving=true");
+          .untilAsserted(
+              () -> {
+                assertThat(Admin.readyz(agent)).isEqualTo(200);
+                assertThat(Admin.status(agent).servingReason()).contains("pipool.io/serving=true");
+              });
     } finally {
       api.destroy();
     }

@@ -12,7 +12,6 @@ import io.pipool.api.agent.AgentStatus;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -52,7 +51,7 @@ class AdmissionTest {
       assertThat(a.get("/").read().status()).isEqualTo(200);
     }
     await("both connections released")
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Await.SETTLE)
         .until(() -> agent.state().gate().active() == 0);
     try (RawHttp again = new RawHttp(agent.trafficPort())) {
       assertThat(again.get("/").read().status()).isEqualTo(200);

@@ -10,7 +10,6 @@ import io.pipool.agent.support.TestAgents;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -71,12 +70,12 @@ class MalformedRequestTest {
             Map.of("PIPOOL_SERVER_HEADERTIMEOUTSECONDS", "1", "PIPOOL_SERVER_HTTP2", "false"));
     try (RawHttp silent = new RawHttp(agent.trafficPort())) {
       await("connection counted")
-          .atMost(Duration.ofSeconds(5))
+          .atMost(Await.SETTLE)
           .until(() -> agent.state().gate().active() == 1);
       assertThat(silent.closedByServer()).isTrue();
     }
     await("connection released")
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Await.SETTLE)
         .until(() -> agent.state().gate().active() == 0);
   }
 
@@ -108,7 +107,7 @@ class MalformedRequestTest {
       assertThat(idle.closedByServer()).isTrue();
     }
     await("connection released")
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Await.SETTLE)
         .until(() -> agent.state().gate().active() == 0);
   }
 }

@@ -14,7 +14,6 @@ import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -44,9 +43,15 @@ class SheddingTest {
     assertThat(Admin.status(agent).connections().limit()).isEqualTo(8);
 
     TestAgents.thermalZone(dir, 0, "cpu-thermal", "85000");
-    await("readiness false").atMost(Duration.ofSeconds(10)).until(() -> Admin.readyz(agent) == 503);
-    assertThat(Admin.status(agent).servingMode()).isEqualTo(ServingMode.Shedding);
-    assertThat(Admin.status(agent).connections().limit()).isEqualTo(2);
+    // the monitor sets the mode, then the cap: wait for all of it, not for readiness alone
+    await("shedding: not ready, the cap lowered")
+        .atMost(Await.SETTLE)
+        .untilAsserted(
+            () -> {
+              assertThat(Admin.readyz(agent)).isEqualTo(503);
+              assertThat(Admin.status(agent).servingMode()).isEqualTo(ServingMode.Shedding);
+              assertThat(Admin.status(agent).connections().limit()).isEqualTo(2);
+            });
     assertThat(Admin.get(agent, "/readyz").body()).contains("85.0");
     assertThat(Admin.get(agent, "/readyz/pod").status()).isEqualTo(503);
 
@@ -64,15 +69,20 @@ class SheddingTest {
     // Inside the hysteresis band: still shedding.
     TestAgents.thermalZone(dir, 0, "cpu-thermal", "77000");
     await("77 °C read")
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Await.SETTLE)
         .until(() -> Double.valueOf(77.0).equals(agent.state().temperature().celsius()));
     assertThat(Admin.readyz(agent)).isEqualTo(503);
 
     TestAgents.thermalZone(dir, 0, "cpu-thermal", "70000");
-    await("readiness back").atMost(Duration.ofSeconds(10)).until(() -> Admin.readyz(agent) == 200);
+    await("ready again, the cap restored")
+        .atMost(Await.SETTLE)
+        .untilAsserted(
+            () -> {
+              assertThat(Admin.readyz(agent)).isEqualTo(200);
+              assertThat(Admin.status(agent).connections().limit()).isEqualTo(8);
+              assertThat(Admin.status(agent).servingMode()).isEqualTo(ServingMode.Serving);
+            });
     assertThat(Admin.get(agent, "/readyz/pod").status()).isEqualTo(200);
-    assertThat(Admin.status(agent).connections().limit()).isEqualTo(8);
-    assertThat(Admin.status(agent).servingMode()).isEqualTo(ServingMode.Serving);
   }
 
   @Test

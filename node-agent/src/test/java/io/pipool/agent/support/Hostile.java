@@ -34,7 +34,7 @@ public final class Hostile {
       throw new UncheckedIOException(e);
     }
     await("warm-up connection released")
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Await.SETTLE)
         .until(() -> agent.state().gate().active() == 0);
     return agent;
   }
@@ -112,21 +112,6 @@ public final class Hostile {
       throw new UncheckedIOException(e);
     }
     return out;
-  }
-
-  /** How many of {@code sockets} the server has closed (each checked for {@code wait}). */
-  public static int closedCount(List<RawHttp> sockets, Duration wait) {
-    int closed = 0;
-    try {
-      for (RawHttp s : sockets) {
-        if (s.timeout(wait).closedByServer()) {
-          closed++;
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return closed;
   }
 
   /** Closes every socket, ignoring failures. */

@@ -74,13 +74,15 @@ class AutoscalingTest {
    */
   private static PiServerPool polledUntil(
       String ns, String what, java.util.function.Predicate<PiServerPool> done) {
-    return eventually(what)
-        .until(
-            () -> {
-              harness.step(Duration.ofSeconds(1));
-              return harness.get(ns, "web");
-            },
-            p -> p != null && p.getStatus() != null && done.test(p));
+    return harness.polledUntil(
+        what,
+        () -> harness.get(ns, "web"),
+        p -> p != null && p.getStatus() != null && done.test(p));
+  }
+
+  /** The serving set once it equals {@code expected} (see {@link #polledUntil}). */
+  private static void servingBecomes(String ns, String what, Set<String> expected) {
+    harness.polledUntil(what, () -> serving(ns), expected::equals);
   }
 
   /** The pool once its status lists a node that matches (see {@link #polledUntil}). */
@@ -106,13 +108,12 @@ class AutoscalingTest {
       }
       client.resource(autoscaled(ns, agents)).create();
       pods(ns, agents, "pi-1", "pi-2", "pi-3", "pi-4", "pi-5");
-      eventually("the coolest node serves alone").until(() -> serving(ns).equals(Set.of("pi-1")));
+      servingBecomes(ns, "the coolest node serves alone", Set.of("pi-1"));
 
       // load rises: 350 connections at 100 per node -> 4 nodes, the coolest four
       agents.answer("pi-1", Fixtures.status("pi-1", 350, 50, false));
       poll(agents);
-      eventually("four nodes serve")
-          .until(() -> serving(ns).equals(Set.of("pi-1", "pi-2", "pi-3", "pi-4")));
+      servingBecomes(ns, "four nodes serve", Set.of("pi-1", "pi-2", "pi-3", "pi-4"));
       eventually("ScaledUp event with the numbers")
           .until(
               () ->
@@ -125,8 +126,7 @@ class AutoscalingTest {
       // pi-2 turns hot: it leaves rotation and the standby pi-5 takes its place at once
       agents.answer("pi-2", Fixtures.status("pi-2", 0, 78.5, false));
       poll(agents);
-      eventually("pi-5 replaces hot pi-2")
-          .until(() -> serving(ns).equals(Set.of("pi-1", "pi-3", "pi-4", "pi-5")));
+      servingBecomes(ns, "pi-5 replaces hot pi-2", Set.of("pi-1", "pi-3", "pi-4", "pi-5"));
       PiServerPool hot =
           withNode(
               ns,
@@ -161,11 +161,11 @@ class AutoscalingTest {
       // load falls to 50: one node would do, but the 60 s scale-down window holds four
       agents.answer("pi-1", Fixtures.status("pi-1", 50, 50, false));
       poll(agents);
-      eventually("status shows the lower load")
-          .until(
-              () ->
-                  Long.valueOf(50)
-                      .equals(harness.get(ns, "web").getStatus().getTotals().getConnections()));
+      // the window counts from here: the clock moves a second per second of waiting at most
+      harness.polledUntil(
+          "status shows the lower load",
+          () -> harness.get(ns, "web").getStatus().getTotals().getConnections(),
+          Long.valueOf(50)::equals);
       for (int i = 0; i < 3; i++) {
         harness.step(Duration.ofSeconds(9));
         poll(agents);
@@ -175,7 +175,7 @@ class AutoscalingTest {
       }
       harness.step(Duration.ofSeconds(40));
       poll(agents);
-      eventually("scaled down after the window").until(() -> serving(ns).size() == 1);
+      harness.polledUntil("scaled down after the window", () -> serving(ns).size(), n -> n == 1);
       eventually("status desires one node")
           .until(
               () ->

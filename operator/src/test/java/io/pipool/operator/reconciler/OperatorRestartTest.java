@@ -145,7 +145,10 @@ class OperatorRestartTest {
           case FAILING -> agents.script(node, new FakeAgents.Error(503));
           case SLOW ->
               agents.script(
-                  node, new FakeAgents.Slow(2_000, Fixtures.status(node, 150, 50, false)));
+                  node,
+                  new FakeAgents.Slow(
+                      5 * OperatorHarness.POLL_TIMEOUT.toMillis(),
+                      Fixtures.status(node, 150, 50, false)));
           case ANSWERING -> {}
         }
       }
@@ -172,10 +175,19 @@ class OperatorRestartTest {
                   assertThat(warnings(ns)).as("Warning events").isEqualTo(warningsBefore);
                 });
         if (!"-".equals(staleReason)) {
-          Condition c = scalingActive(pool(ns));
-          assertThat(c.getStatus()).isEqualTo("Unknown");
-          assertThat(c.getReason()).isEqualTo(staleReason);
-          assertThat(c.getMessage()).contains("keeping the published decision (2 desired");
+          // the window above may pass before the new operator's first write on a loaded machine:
+          // wait for the condition itself, not for the window
+          eventually("ScalingActive saying the data is stale")
+              .untilAsserted(
+                  () -> {
+                    Condition c = scalingActive(pool(ns));
+                    assertThat(c.getStatus()).isEqualTo("Unknown");
+                    assertThat(c.getReason()).isEqualTo(staleReason);
+                    assertThat(c.getMessage())
+                        .contains("keeping the published decision (2 desired");
+                  });
+          assertThat(pool(ns).getStatus().getDesiredReplicas()).isEqualTo(2);
+          assertThat(serving(ns)).isEqualTo(Set.of("pi-1", "pi-2"));
         }
 
         for (String node : NODES) {

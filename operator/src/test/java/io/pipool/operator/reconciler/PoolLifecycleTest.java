@@ -400,15 +400,7 @@ class PoolLifecycleTest {
       }
       // a node whose pod appears after a poll started is polled at the next interval: the
       // clock moves on until every agent has answered
-      eventually("all three agents reachable")
-          .pollInterval(Duration.ofMillis(300))
-          .until(
-              () -> {
-                harness.step(Duration.ofSeconds(1));
-                return Integer.valueOf(3)
-                    .equals(
-                        harness.get("scale", "web").getStatus().getTotals().getReachableNodes());
-              });
+      reachable("scale", 3);
       eventually("one node serving").until(() -> serving("scale") == 1);
 
       harness.edit(
@@ -449,6 +441,9 @@ class PoolLifecycleTest {
         agents.answer(node, Fixtures.status(node, 10, 50.0, false));
         client.resource(Fixtures.agentPod("idle", "web", node, agents.ip(node))).create();
       }
+      // a node whose pod appeared after the first poll started is only reported at a later poll,
+      // and that report is a write: the clock moves on until both agents have answered
+      reachable("idle", 2);
       // held for a while, so the last writes of the start have settled
       eventually("one node serving and reported, steadily")
           .during(Duration.ofMillis(1500))
@@ -526,6 +521,14 @@ class PoolLifecycleTest {
                     .isEqualTo(io.pipool.api.v1alpha1.NodeStatus.SysctlState.Failed));
     eventually("SysctlFailure warning")
         .until(() -> harness.hasWarning("sysctl", "SysctlFailure", "pi-2"));
+  }
+
+  /** Steps the clock until the pool's status counts {@code nodes} agents that answered. */
+  private static void reachable(String ns, int nodes) {
+    harness.polledUntil(
+        nodes + " agents reachable",
+        () -> harness.get(ns, "web").getStatus().getTotals().getReachableNodes(),
+        Integer.valueOf(nodes)::equals);
   }
 
   private static double reconciles(String ns) {

@@ -39,6 +39,12 @@ public final class OperatorHarness implements AutoCloseable {
     this.operator = PiPoolOperator.start(client, config(env), clock, new PoolAutoscaler());
   }
 
+  /**
+   * How long the operator waits for an agent's answer in these tests: long enough for a fake agent
+   * on loopback to answer on a loaded build machine; an agent meant to miss it answers far later.
+   */
+  public static final Duration POLL_TIMEOUT = Duration.ofSeconds(2);
+
   /** Test settings: no leader election, no HTTP port, no server-side apply (the mock lacks it). */
   public static OperatorConfig config(Map<String, String> extra) {
     Map<String, String> env = new java.util.HashMap<>();
@@ -46,7 +52,7 @@ public final class OperatorHarness implements AutoCloseable {
     env.put(OperatorConfig.HTTP_PORT, "-1");
     env.put(OperatorConfig.SERVER_SIDE_APPLY, "false");
     env.put(OperatorConfig.AGENT_IMAGE, "pipool/node-agent:test");
-    env.put(OperatorConfig.POLL_TIMEOUT_MS, "500");
+    env.put(OperatorConfig.POLL_TIMEOUT_MS, String.valueOf(POLL_TIMEOUT.toMillis()));
     env.put(OperatorConfig.RESTORE_CHECK_SECONDS, "1");
     env.putAll(extra);
     return OperatorConfig.fromEnv(env);
@@ -150,6 +156,32 @@ public final class OperatorHarness implements AutoCloseable {
 
   public void step(Duration by) {
     clock.advance(by);
+  }
+
+  /**
+   * Waits until what {@code read} returns matches, stepping the clock one second (the tests' poll
+   * interval) at most once per second of real time: a poll is only started when the clock has moved
+   * on, so a poll that answers late or fails on a loaded machine is followed by another instead of
+   * by none, and a pod that appeared after a poll started is polled at the next one. The clock
+   * never runs ahead of real time, or an answer would be too old (stale after three intervals) by
+   * the time a slow reconcile reads it. Not for a test that counts the seconds of a window exactly:
+   * the clock moves while this waits.
+   */
+  public <T> T polledUntil(
+      String what, java.util.concurrent.Callable<T> read, java.util.function.Predicate<T> done) {
+    long[] lastStep = {System.nanoTime() - Duration.ofSeconds(1).toNanos()};
+    return Waiting.eventually(what)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              long now = System.nanoTime();
+              if (now - lastStep[0] >= Duration.ofSeconds(1).toNanos()) {
+                step(Duration.ofSeconds(1));
+                lastStep[0] = now;
+              }
+              return read.call();
+            },
+            done);
   }
 
   @Override
