@@ -55,7 +55,7 @@ class HaproxyDemoE2ETest {
     // Not the exit code: on a loaded machine an operator poll can time out and the demo then
     // reports a node as unreachable, which is the embedded e2e tests' concern, not HAProxy's.
     assertThat(code).as("demo exit code (0, or 1 for a problem it lists)").isIn(0, 1);
-    assertThat(text).contains("pool deleted: original sysctls restored on 4 of 4 nodes");
+    assertThat(text).contains("pool deleted: original sysctls restored on 4 of 4 simulated nodes");
     assertThat(text)
         .contains("balancer: HAProxy on 127.0.0.1:")
         .contains("weights from the agents");
