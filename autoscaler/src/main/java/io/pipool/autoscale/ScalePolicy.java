@@ -105,7 +105,8 @@ public record ScalePolicy(
           !stabilizationWindow.isNegative(),
           "autoscaling.*.stabilizationWindowSeconds",
           stabilizationWindow.toSeconds(),
-          "0 to 3600");
+          // the upper bound is the API's (its schema, checked at admission), not retyped here
+          "0 or more");
     }
   }
 
@@ -125,7 +126,7 @@ public record ScalePolicy(
           period != null && !period.isNegative() && !period.isZero(),
           "autoscaling.*.policies[].periodSeconds",
           period == null ? null : period.toSeconds(),
-          "1 to 1800");
+          "1 or more");
     }
 
     /** At most {@code pods} nodes per period. */
