@@ -126,6 +126,14 @@ public final class NodeAgent {
                       .compose(v -> agent.deployAgentCheck());
               return up.compose(
                       v -> {
+                        // off the start's path and off the event loop (a scrape before it ends
+                        // waits for it)
+                        vertx.executeBlocking(
+                            () -> {
+                              metrics.registerJvm();
+                              return null;
+                            },
+                            false);
                         if (watch) {
                           agent.watcher =
                               PodLabelWatcher.start(

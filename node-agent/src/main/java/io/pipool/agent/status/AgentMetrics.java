@@ -26,6 +26,14 @@ public final class AgentMetrics {
   private final CollectorRegistry registry = new CollectorRegistry(true);
   private final Histogram duration;
 
+  /**
+   * The JVM's own collectors, registered by {@link #registerJvm()} once the agent is up (or at the
+   * first scrape, whichever comes first) rather than at start: their set-up (the management beans,
+   * a GC listener) cost about a tenth of the agent's start-up, before it could answer /readyz
+   * (docs/tuning.md, "Start-up"). False once registered, or when not wanted.
+   */
+  private boolean jvmPending;
+
   /** Metrics over {@code state}; with {@code jvm} also the JVM's (memory, GC, threads...). */
   public AgentMetrics(AgentState state, boolean jvm) {
     duration =
@@ -35,9 +43,7 @@ public final class AgentMetrics {
             .buckets(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
             .register(registry);
     new StateCollector(state).register(registry);
-    if (jvm) {
-      DefaultExports.register(registry);
-    }
+    jvmPending = jvm;
   }
 
   /** Records one request's duration. */
@@ -47,6 +53,7 @@ public final class AgentMetrics {
 
   /** The text exposition format. */
   public String scrape() {
+    registerJvm();
     StringWriter out = new StringWriter(8192);
     try {
       TextFormat.write004(out, registry.metricFamilySamples());
@@ -54,6 +61,14 @@ public final class AgentMetrics {
       throw new UncheckedIOException(e);
     }
     return out.toString();
+  }
+
+  /** Registers the JVM's collectors when they were asked for and are not yet; blocks meanwhile. */
+  public synchronized void registerJvm() {
+    if (jvmPending) {
+      DefaultExports.register(registry);
+      jvmPending = false;
+    }
   }
 
   /** The content type of {@link #scrape()}. */
