@@ -57,7 +57,9 @@ class Arm64ImagesIT {
     String amd64 = podman.load("node-agent", "amd64");
     String packages = label(arm64, "io.pipool.image.packages");
     assertThat(packages).contains("openjdk-25-jre-headless ", "libc6 ", "ca-certificates-java ");
-    assertThat(packages).isEqualTo(label(amd64, "io.pipool.image.packages"));
+    assertThat(packages)
+        .as("the arm64 image's Debian packages (label io.pipool.image.packages), the amd64 image's")
+        .isEqualTo(label(amd64, "io.pipool.image.packages"));
   }
 
   private String label(String image, String name) {
