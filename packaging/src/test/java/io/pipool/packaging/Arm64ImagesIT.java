@@ -50,6 +50,27 @@ class Arm64ImagesIT {
   }
 
   @Test
+  void carriesTheSamePackageVersionsAsTheAmd64Image() {
+    // bin/images unpacks the arm64 packages without running them and installs the amd64 ones with
+    // apt: a Pi must still get the same JRE build and libraries as an amd64 node
+    String arm64 = podman.load("node-agent", "arm64");
+    String amd64 = podman.load("node-agent", "amd64");
+    String packages = label(arm64, "io.pipool.image.packages");
+    assertThat(packages).contains("openjdk-25-jre-headless ", "libc6 ", "ca-certificates-java ");
+    assertThat(packages)
+        .as("the arm64 image's Debian packages (label io.pipool.image.packages), the amd64 image's")
+        .isEqualTo(label(amd64, "io.pipool.image.packages"));
+  }
+
+  private String label(String image, String name) {
+    Podman.Run label =
+        podman.podman(
+            30, "image", "inspect", "--format", "{{index .Config.Labels \"" + name + "\"}}", image);
+    assertThat(label.exit()).as(label.output()).isZero();
+    return label.output().strip();
+  }
+
+  @Test
   void agentAnswersHelpAndItsAotCacheLoads() {
     String image = podman.load("node-agent", "arm64");
     Podman.Run help = oneShot(image, "--help");
@@ -59,24 +80,15 @@ class Arm64ImagesIT {
         .doesNotContain("[error][aot]");
     // PIPOOL_IMAGES_EMULATED=cached (CI) builds the arm64 images without an AOT cache when none is
     // trained for this jar: bin/images then takes the flag out and says so in a label
-    Podman.Run aotLabel =
-        podman.podman(
-            30,
-            "image",
-            "inspect",
-            "--format",
-            "{{index .Config.Labels \"io.pipool.image.aot\"}}",
-            image);
-    assertThat(aotLabel.exit()).as(aotLabel.output()).isZero();
-    if (aotLabel.output().strip().startsWith("none")) {
+    String aotLabel = label(image, "io.pipool.image.aot");
+    if (aotLabel.startsWith("none")) {
       Podman.Run entrypoint =
           podman.podman(30, "image", "inspect", "--format", "{{json .Config.Entrypoint}}", image);
       assertThat(entrypoint.output()).doesNotContain("-XX:AOTCache");
-      System.out.println(
-          "[pi-pool] *** the arm64 agent image has NO AOT cache: " + aotLabel.output().strip());
+      System.out.println("[pi-pool] *** the arm64 agent image has NO AOT cache: " + aotLabel);
       return;
     }
-    assertThat(aotLabel.output()).startsWith("trained");
+    assertThat(aotLabel).startsWith("trained");
     // -XX:AOTMode=on fails when the cache trained at build time does not fit this JVM
     List<String> flags = new ArrayList<>(ImageRecipe.read(AGENT_RECIPE).config().entrypoint());
     flags.remove(0);

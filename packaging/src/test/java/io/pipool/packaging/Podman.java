@@ -103,8 +103,8 @@ final class Podman {
       if (!Files.isRegularFile(archive)) {
         Path leftOut = imagesDir().resolve("linux-" + arch + ".left-out");
         if (Files.isRegularFile(leftOut)) {
-          // bin/images left the platform out on purpose (PIPOOL_IMAGES_EMULATED=cached, no
-          // cached base) and said why: a skip with its reason, even where the tests are required
+          // bin/images left the platform out (PIPOOL_IMAGES_EMULATED=cached and building its
+          // base failed) and said why: a skip with its reason, even where the tests are required
           String reason = "container tests skipped: bin/images: " + readLeftOut(leftOut);
           System.out.println("[pi-pool] *** " + reason + " ***");
           Assumptions.abort(reason);
