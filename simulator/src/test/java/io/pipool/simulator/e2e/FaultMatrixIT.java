@@ -389,11 +389,26 @@ class FaultMatrixIT {
     assertNothingUnexplained(still.watch().finish(untilCorrect, f -> false, d -> false));
   }
 
-  /** The serving set and the published decision stay as they were for {@code hold}. */
+  /**
+   * The serving set and the published decision are as they were before the fault (within 5 s), and
+   * then stay so for {@code hold}: the fault's watch sees every label change and published
+   * decision, so a flap between two looks fails the hold as well.
+   */
   private void holdStill(Still still, Duration hold) {
-    await("the serving set and the published decision holding still")
+    await("the serving set and the published decision as before the fault")
+        .atMost(Duration.ofSeconds(5))
+        .ignoreExceptions()
+        .untilAsserted(() -> assertPublishedAsBefore(still));
+    int seen = still.watch().changes();
+    await("the serving set and the published decision holding still for " + hold)
         .during(hold)
         .atMost(hold.plusSeconds(5))
+        .failFast(
+            "a label or the published decision changed during the hold",
+            () ->
+                assertThat(still.watch().changesAfter(seen))
+                    .as("changes during the hold")
+                    .isEmpty())
         .ignoreExceptions()
         .untilAsserted(() -> assertPublishedAsBefore(still));
   }
