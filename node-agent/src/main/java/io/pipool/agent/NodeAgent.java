@@ -178,10 +178,11 @@ public final class NodeAgent {
   }
 
   private static String refusal(AgentState state) {
-    if (state.draining()) {
+    AgentState.Snapshot s = state.snapshot();
+    if (s.draining()) {
       return "503 Service Unavailable: shutting down\n";
     }
-    return state.shedding()
+    return s.shedding()
         ? "503 Service Unavailable: too hot, shedding load\n"
         : "503 Service Unavailable: connection limit reached\n";
   }

@@ -59,14 +59,16 @@ public final class AgentCheckVerticle extends AbstractVerticle {
     return new AgentCheckVerticle(
         config.server().host(),
         config.server().agentCheckPort(),
-        () ->
-            AgentCheckReply.of(
-                new AgentCheckReply.Inputs(
-                    state.serving().mode(),
-                    state.temperature().celsius(),
-                    drain,
-                    state.gate().active(),
-                    state.gate().maxConnections())));
+        () -> {
+          AgentState.Snapshot s = state.snapshot();
+          return AgentCheckReply.of(
+              new AgentCheckReply.Inputs(
+                  s.serving().mode(),
+                  s.thermal().temperature().celsius(),
+                  drain,
+                  state.gate().active(),
+                  state.gate().maxConnections()));
+        });
   }
 
   @Override

@@ -85,7 +85,7 @@ public final class PodLabelWatcher implements AutoCloseable {
       return;
     }
     if (failures > 0) {
-      state.labelServing(state.labelServing(), "waiting for label " + PiServerPool.SERVING_LABEL);
+      state.servingSource("waiting for label " + PiServerPool.SERVING_LABEL);
     }
     SharedIndexInformer<Pod> inf =
         client.pods().inNamespace(namespace).withField("metadata.name", pod).runnableInformer(0);
@@ -123,7 +123,7 @@ public final class PodLabelWatcher implements AutoCloseable {
             + pause.toSeconds()
             + " s";
     // keep the mode the agent has (initial or last seen), say why it cannot follow the label
-    state.labelServing(state.labelServing(), why);
+    state.servingSource(why);
     LOG.warn(why);
     tries.schedule(this::attempt, pause.toMillis(), TimeUnit.MILLISECONDS);
     pause = pause.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : pause.multipliedBy(2);
@@ -166,9 +166,8 @@ public final class PodLabelWatcher implements AutoCloseable {
       return;
     }
     boolean serving = "true".equals(value);
-    boolean changed = state.labelServing() != serving;
-    state.labelServing(serving, "label " + PiServerPool.SERVING_LABEL + "=" + value);
-    if (changed) {
+    boolean was = state.labelServing(serving, "label " + PiServerPool.SERVING_LABEL + "=" + value);
+    if (was != serving) {
       LOG.info(
           "pod {}/{} label {}={}",
           p.getMetadata().getNamespace(),

@@ -86,8 +86,10 @@ public final class AgentMetrics {
     @Override
     public List<MetricFamilySamples> collect() {
       List<MetricFamilySamples> out = new ArrayList<>();
+      // mode, cap and thermal sample from one change, never part of one
+      AgentState.Snapshot snap = s.snapshot();
       out.add(gauge("pipool_agent_connections_active", "Connections open now.", s.gate().active()));
-      out.add(gauge("pipool_agent_connection_limit", "Current connection cap.", s.gate().limit()));
+      out.add(gauge("pipool_agent_connection_limit", "Current connection cap.", snap.limit()));
       out.add(
           counter(
               "pipool_agent_connections", "Connections accepted since start.", s.gate().total()));
@@ -98,7 +100,7 @@ public final class AgentMetrics {
               s.gate().rejected()));
       out.add(counter("pipool_agent_requests", "Requests since start.", s.requestsTotal()));
       out.add(gauge("pipool_agent_requests_in_flight", "Requests being processed.", s.inFlight()));
-      Double celsius = s.temperature().celsius();
+      Double celsius = snap.thermal().temperature().celsius();
       out.add(
           gauge(
               "pipool_agent_sensor_ok",
@@ -107,7 +109,7 @@ public final class AgentMetrics {
       if (celsius != null) {
         out.add(gauge("pipool_agent_temperature_celsius", "SoC temperature.", celsius));
       }
-      ThrottleFlags f = s.throttle();
+      ThrottleFlags f = snap.thermal().throttle();
       if (f != null) {
         GaugeMetricFamily flags =
             new GaugeMetricFamily(
@@ -138,12 +140,13 @@ public final class AgentMetrics {
       GaugeMetricFamily mode =
           new GaugeMetricFamily(
               "pipool_agent_serving_mode", "1 for the current serving mode.", List.of("mode"));
-      ServingMode now = s.serving().mode();
+      ServingState serving = snap.serving();
+      ServingMode now = serving.mode();
       for (ServingMode m : ServingMode.values()) {
         mode.addMetric(List.of(m.name()), m == now ? 1 : 0);
       }
       out.add(mode);
-      out.add(gauge("pipool_agent_ready", "1 while /readyz is true.", s.serving().ready() ? 1 : 0));
+      out.add(gauge("pipool_agent_ready", "1 while /readyz is true.", serving.ready() ? 1 : 0));
       return out;
     }
 

@@ -71,20 +71,20 @@ public final class MonitorVerticle extends AbstractVerticle {
   }
 
   private void applyThermal(ThermalSample s) {
-    TemperatureReading previous = state.temperature();
-    state.temperature(s.reading());
+    AgentState.Snapshot before = state.snapshot();
+    TemperatureReading previous = before.thermal().temperature();
     if (s.reading().error() != null && !s.reading().error().equals(previous.error())) {
       LOG.warn("temperature unavailable: {}", s.reading().error());
     }
     ThrottleFlags flags = s.throttle().flags();
-    state.throttle(flags, s.throttle().error());
     boolean throttledNow =
         flags != null
             && (flags.frequencyCapped() || flags.throttled() || flags.softTemperatureLimit());
     Double c = s.reading().celsius();
-    boolean next = policy.next(state.shedding(), c, throttledNow);
-    if (next != state.shedding()) {
-      String reason =
+    boolean next = policy.next(before.shedding(), c, throttledNow);
+    String reason = before.shedReason();
+    if (next != before.shedding()) {
+      reason =
           next
               ? (c != null && c >= policy.criticalCelsius()
                   ? String.format(
@@ -94,9 +94,12 @@ public final class MonitorVerticle extends AbstractVerticle {
                       policy.criticalCelsius())
                   : "firmware throttling (" + flags.hex() + ")")
               : "cooled below " + policy.recoverCelsius() + " °C";
-      state.shedding(next, reason);
+    }
+    // the sample and the decision taken on it reach readers together
+    state.thermal(new AgentState.Thermal(s.reading(), flags, s.throttle().error()), next, reason);
+    if (next != before.shedding()) {
       if (next) {
-        LOG.warn("shedding load: {}; connection cap {}", reason, state.gate().limit());
+        LOG.warn("shedding load: {}; connection cap {}", reason, state.snapshot().limit());
       } else {
         LOG.info("stopped shedding: {}", reason);
       }

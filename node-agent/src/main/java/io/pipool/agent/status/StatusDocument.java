@@ -14,13 +14,15 @@ public final class StatusDocument {
   /** The document now. */
   public static AgentStatus build(String node, String pod, String version, AgentState s) {
     Instant now = s.clock().instant();
-    ServingState serving = s.serving();
-    TemperatureReading t = s.temperature();
-    ThrottleFlags flags = s.throttle();
+    // mode, cap and thermal sample from one change, never part of one
+    AgentState.Snapshot snap = s.snapshot();
+    ServingState serving = snap.serving();
+    TemperatureReading t = snap.thermal().temperature();
+    ThrottleFlags flags = snap.thermal().throttle();
+    String throttleError = snap.thermal().throttleError();
     String sensorError = t.error();
-    if (flags == null && s.throttleError() != null) {
-      sensorError =
-          sensorError == null ? s.throttleError() : sensorError + "; " + s.throttleError();
+    if (flags == null && throttleError != null) {
+      sensorError = sensorError == null ? throttleError : sensorError + "; " + throttleError;
     }
     return new AgentStatus(
         node,
@@ -30,7 +32,7 @@ public final class StatusDocument {
         serving.reason(),
         Math.max(0, Duration.between(s.startedAt(), now).getSeconds()),
         new AgentStatus.Connections(
-            s.gate().active(), s.gate().total(), s.gate().rejected(), s.gate().limit()),
+            s.gate().active(), s.gate().total(), s.gate().rejected(), snap.limit()),
         Math.round(s.requestsPerSecond() * 10) / 10.0,
         s.requestsTotal(),
         new AgentStatus.Thermal(t.celsius(), t.sensor(), sensorError, flags),

@@ -36,6 +36,8 @@ class AutoscalingTest {
   static KubernetesMockServer server;
   static OperatorHarness harness;
 
+  private static final String[] THREE_NODES = {"pi-1", "pi-2", "pi-3"};
+
   @BeforeAll
   static void start() {
     harness = new OperatorHarness(client, server, Map.of());
@@ -59,6 +61,24 @@ class AutoscalingTest {
     down.setStabilizationWindowSeconds(60);
     a.setScaleDown(down);
     return pool;
+  }
+
+  /**
+   * Agents on pi-1, pi-2 and pi-3 from 127.0.0.{@code firstOctet} on, each answering {@code
+   * connections} open at 50 °C.
+   */
+  private static FakeAgents threeAgents(int firstOctet, int connections) {
+    FakeAgents agents = FakeAgents.start(firstOctet, THREE_NODES);
+    for (String n : THREE_NODES) {
+      agents.answer(n, Fixtures.status(n, connections, 50, false));
+    }
+    return agents;
+  }
+
+  /** Creates the pool and an agent pod on each of the three nodes. */
+  private static void createWithPods(String ns, FakeAgents agents, PiServerPool pool) {
+    client.resource(pool).create();
+    pods(ns, agents, THREE_NODES);
   }
 
   private static void pods(String ns, FakeAgents agents, String... nodes) {
@@ -193,16 +213,12 @@ class AutoscalingTest {
   @Test
   void aScaleMoveMissingFromAStaleStatusStillLimitsTheRate() {
     String ns = "stale-moves";
-    try (FakeAgents agents = FakeAgents.start(85, "pi-1", "pi-2", "pi-3")) {
-      for (String n : List.of("pi-1", "pi-2", "pi-3")) {
-        agents.answer(n, Fixtures.status(n, 0, 50, false));
-      }
+    try (FakeAgents agents = threeAgents(85, 0)) {
       PiServerPool pool = autoscaled(ns, agents);
       ScalingRules up = new ScalingRules();
       up.setPolicies(List.of(new ScalingPolicy(ScalingPolicy.Type.Pods, 1, 60)));
       pool.getSpec().getAutoscaling().setScaleUp(up);
-      client.resource(pool).create();
-      pods(ns, agents, "pi-1", "pi-2", "pi-3");
+      createWithPods(ns, agents, pool);
       eventually("one node serves").until(() -> serving(ns).equals(Set.of("pi-1")));
       // past the period of the first move (0 -> 1)
       harness.step(Duration.ofSeconds(61));
@@ -248,14 +264,10 @@ class AutoscalingTest {
   @Test
   void dryRunReportsTheDecisionButLeavesTheLabelsAlone() {
     String ns = "dryrun";
-    try (FakeAgents agents = FakeAgents.start(60, "pi-1", "pi-2", "pi-3")) {
-      for (String n : List.of("pi-1", "pi-2", "pi-3")) {
-        agents.answer(n, Fixtures.status(n, 100, 50, false));
-      }
+    try (FakeAgents agents = threeAgents(60, 100)) {
       PiServerPool pool = autoscaled(ns, agents);
       pool.getSpec().getAutoscaling().setMode(io.pipool.api.v1alpha1.AutoscalingSpec.Mode.DryRun);
-      client.resource(pool).create();
-      pods(ns, agents, "pi-1", "pi-2", "pi-3");
+      createWithPods(ns, agents, pool);
       PiServerPool seen =
           polledUntil(
               ns,

@@ -126,15 +126,13 @@ class FaultMatrixIT {
   @Test
   @Order(20)
   void theLeaderKilledUnderLoadIsReplacedWithoutAFlap() {
-    Set<String> serving = c.servingNodes();
-    Integer desired = c.pool().getStatus().getDesiredReplicas();
-    FaultWatch w = FaultWatch.start("leader SIGKILL under load", c, load);
+    Still still = watchStill("leader SIGKILL under load");
     String killed = c.killLeader();
     awaitNewLeaderPublishing(killed);
-    Duration correct = w.elapsed();
-    holdStill(serving, desired);
+    Duration correct = still.watch().elapsed();
+    holdStill(still, HOLD);
     c.startOperator();
-    assertNothingUnexplained(w.finish(correct, f -> false, d -> false));
+    assertNothingChanged(still, correct);
   }
 
   @Test
@@ -210,9 +208,8 @@ class FaultMatrixIT {
   @Test
   @Order(70)
   void theOperatorCutOffFromTheAgentsHoldsTheServingSetAndTheDecision() {
-    Set<String> serving = c.servingNodes();
-    Integer desired = c.pool().getStatus().getDesiredReplicas();
-    FaultWatch w = FaultWatch.start("operator partitioned from the agents", c, load);
+    Still still = watchStill("operator partitioned from the agents");
+    FaultWatch w = still.watch();
     // only the operator's polls are dropped, inside the nodes' namespace: the kubelet's probes
     // and the front's health checks (/readyz) still pass, as they would from the nodes' own LAN
     List<String> cut =
@@ -236,15 +233,15 @@ class FaultMatrixIT {
         n -> n.getPhase() == NodeStatus.Phase.Unreachable);
     Duration rest = PARTITION.minus(w.elapsed());
     if (!rest.isNegative()) {
-      holdStill(serving, desired, rest);
+      holdStill(still, rest);
     }
     undo(cut);
     Duration healed = w.elapsed();
     awaitEveryNode(
         "fresh observations of every agent after the partition",
         n -> n.getPhase() != NodeStatus.Phase.Unreachable);
-    assertThat(c.servingNodes()).as(c::describe).isEqualTo(serving);
-    assertNothingUnexplained(w.finish(w.elapsed().minus(healed), f -> false, d -> false));
+    assertThat(c.servingNodes()).as(c::describe).isEqualTo(still.serving());
+    assertNothingChanged(still, w.elapsed().minus(healed));
   }
 
   @Test
@@ -332,9 +329,7 @@ class FaultMatrixIT {
         CONTROL_PLANE != null && !CONTROL_PLANE.isBlank(),
         "PIPOOL_IT_CONTROL_PLANE is not set: the control plane is not ours to restart");
     awaitServing(3);
-    Set<String> serving = c.servingNodes();
-    Integer desired = c.pool().getStatus().getDesiredReplicas();
-    FaultWatch w = FaultWatch.start(fault, c, load);
+    Still still = watchStill(fault);
     Process restart =
         new ProcessBuilder(CONTROL_PLANE, command, String.valueOf(DOWN_SECONDS))
             .inheritIO()
@@ -353,9 +348,9 @@ class FaultMatrixIT {
               assertThat(c.installed().leader()).as(c.installed()::logs).isNotNull();
             });
     c.bumpGenerationAndAwaitObserved("after " + fault);
-    Duration correct = w.elapsed();
-    holdStill(serving, desired);
-    assertNothingUnexplained(w.finish(correct, f -> false, d -> false));
+    Duration correct = still.watch().elapsed();
+    holdStill(still, HOLD);
+    assertNothingChanged(still, correct);
   }
 
   /** A replica other than {@code killed} leads and has written status.leader naming itself. */
@@ -375,23 +370,54 @@ class FaultMatrixIT {
             });
   }
 
-  /** The serving set and the published decision stay as they are for {@link #HOLD}. */
-  private void holdStill(Set<String> serving, Integer desired) {
-    holdStill(serving, desired, HOLD);
+  /**
+   * A fault that should change nothing: the serving set and the decision published when it is made,
+   * and the watch over it.
+   */
+  private record Still(Set<String> serving, Integer desired, FaultWatch watch) {}
+
+  /** Notes what the pool publishes now and starts watching; call right before making the fault. */
+  private Still watchStill(String fault) {
+    return new Still(
+        c.servingNodes(),
+        c.pool().getStatus().getDesiredReplicas(),
+        FaultWatch.start(fault, c, load));
   }
 
-  private void holdStill(Set<String> serving, Integer desired, Duration hold) {
-    await("the serving set and the published decision holding still")
+  /** Neither a label nor a decision changed in the fault's window (nothing explains a change). */
+  private static void assertNothingChanged(Still still, Duration untilCorrect) {
+    assertNothingUnexplained(still.watch().finish(untilCorrect, f -> false, d -> false));
+  }
+
+  /**
+   * The serving set and the published decision are as they were before the fault (within 5 s), and
+   * then stay so for {@code hold}: the fault's watch sees every label change and published
+   * decision, so a flap between two looks fails the hold as well.
+   */
+  private void holdStill(Still still, Duration hold) {
+    await("the serving set and the published decision as before the fault")
+        .atMost(Duration.ofSeconds(5))
+        .ignoreExceptions()
+        .untilAsserted(() -> assertPublishedAsBefore(still));
+    int seen = still.watch().changes();
+    await("the serving set and the published decision holding still for " + hold)
         .during(hold)
         .atMost(hold.plusSeconds(5))
+        .failFast(
+            "a label or the published decision changed during the hold",
+            () ->
+                assertThat(still.watch().changesAfter(seen))
+                    .as("changes during the hold")
+                    .isEmpty())
         .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              assertThat(c.servingNodes()).as(c::describe).isEqualTo(serving);
-              assertThat(c.pool().getStatus().getDesiredReplicas())
-                  .as(c::describe)
-                  .isEqualTo(desired);
-            });
+        .untilAsserted(() -> assertPublishedAsBefore(still));
+  }
+
+  private void assertPublishedAsBefore(Still still) {
+    assertThat(c.servingNodes()).as(c::describe).isEqualTo(still.serving());
+    assertThat(c.pool().getStatus().getDesiredReplicas())
+        .as(c::describe)
+        .isEqualTo(still.desired());
   }
 
   /**

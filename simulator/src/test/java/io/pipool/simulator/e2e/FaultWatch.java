@@ -1,6 +1,8 @@
 package io.pipool.simulator.e2e;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.pipool.api.v1alpha1.PiServerPool;
 import io.pipool.simulator.cluster.PodFacts;
 import io.pipool.simulator.load.LoadGenerator;
@@ -15,18 +17,18 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
  * Watches a pool through one fault, from the moment it is made: every change of an agent pod's
- * serving label (from the simulator's pod watch) and of {@code status.desiredReplicas} (from the
- * API server, while it answers), sampled every 200 ms, and the load's requests and failures at the
- * front. A change the fault's scenario does not explain (the load and the heat are held still) is a
- * label flap or a scale decision made on missing data.
+ * serving label and of {@code status.desiredReplicas}, as the API server's watch events deliver
+ * them (not sampled: a flap between two looks is seen too), and the load's requests and failures at
+ * the front. A change the fault's scenario does not explain (the load and the heat are held still)
+ * is a label flap or a scale decision made on missing data. What no watch can show is a change made
+ * and undone while the watch was broken (the API server away): the informers list again when it is
+ * back and see only where things ended.
  */
 final class FaultWatch implements AutoCloseable {
 
@@ -78,26 +80,34 @@ final class FaultWatch implements AutoCloseable {
   private final LoadGenerator load;
   private final long startNanos = System.nanoTime();
   private final LoadGenerator.Stats before;
-  private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "fault-watch");
-            t.setDaemon(true);
-            return t;
-          });
+  // written by the informers' event threads, read by the test's
   private final List<Flip> flips = Collections.synchronizedList(new ArrayList<>());
   private final List<Integer> decisions = Collections.synchronizedList(new ArrayList<>());
-  private Map<String, Boolean> lastServing;
-  private Integer lastDesired;
+  private final List<String> changes = Collections.synchronizedList(new ArrayList<>());
+  // serving label by pod name
+  private final Map<String, Boolean> lastServing = new ConcurrentHashMap<>();
+  private volatile Integer lastDesired;
+  private final SharedIndexInformer<Pod> pods;
+  private final SharedIndexInformer<PiServerPool> pools;
 
   private FaultWatch(String fault, SimCluster c, LoadGenerator load) {
     this.fault = fault;
     this.c = c;
     this.load = load;
     this.before = load.stats();
-    this.lastServing = serving();
-    this.lastDesired = desired();
-    timer.scheduleWithFixedDelay(this::sample, 200, 200, TimeUnit.MILLISECONDS);
+    // inform() returns once each informer has listed: the first events are where things stand
+    this.pods =
+        c.client
+            .pods()
+            .inNamespace(c.ns)
+            .withLabel(PiServerPool.POOL_LABEL, SimCluster.POOL)
+            .inform(handler(this::pod, this::forget), 0);
+    this.pools =
+        c.client
+            .resources(PiServerPool.class)
+            .inNamespace(c.ns)
+            .withName(SimCluster.POOL)
+            .inform(handler(this::pool, p -> {}), 0);
   }
 
   /** Starts watching; call right before making the fault. */
@@ -110,48 +120,72 @@ final class FaultWatch implements AutoCloseable {
     return Duration.ofNanos(System.nanoTime() - startNanos);
   }
 
-  private void sample() {
-    Map<String, Boolean> now = serving();
-    now.forEach(
-        (node, s) -> {
-          Boolean was = lastServing.get(node);
-          if (was != null && !was.equals(s)) {
-            flips.add(new Flip(node, s));
-          }
-        });
-    lastServing = now;
-    Integer d = desired();
-    if (d != null && lastDesired != null && !d.equals(lastDesired)) {
-      decisions.add(d);
-    }
-    if (d != null) {
-      lastDesired = d;
-    }
+  /** How many label changes and published decisions the watch has seen so far. */
+  int changes() {
+    return changes.size();
   }
 
-  /** Serving label per node, of the pool's agent pods not being deleted. */
-  private Map<String, Boolean> serving() {
-    Map<String, Boolean> out = new TreeMap<>();
-    for (Pod p : c.sim.cache().pods()) {
-      Map<String, String> labels = p.getMetadata().getLabels();
-      if (labels != null
-          && SimCluster.POOL.equals(labels.get(PiServerPool.POOL_LABEL))
-          && c.ns.equals(p.getMetadata().getNamespace())
-          && !PodFacts.terminating(p)
-          && p.getSpec().getNodeName() != null) {
-        out.put(p.getSpec().getNodeName(), "true".equals(labels.get(PiServerPool.SERVING_LABEL)));
+  /** The changes after the first {@code seen}, in the order they came, for failure messages. */
+  List<String> changesAfter(int seen) {
+    List<String> all = List.copyOf(changes);
+    return all.subList(Math.min(seen, all.size()), all.size());
+  }
+
+  private static <T> ResourceEventHandler<T> handler(Consumer<T> seen, Consumer<T> gone) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T obj) {
+        seen.accept(obj);
       }
-    }
-    return out;
+
+      @Override
+      public void onUpdate(T old, T obj) {
+        seen.accept(obj);
+      }
+
+      @Override
+      public void onDelete(T obj, boolean finalStateUnknown) {
+        gone.accept(obj);
+      }
+    };
   }
 
-  private Integer desired() {
-    try {
-      PiServerPool p = c.pool();
-      return p == null || p.getStatus() == null ? null : p.getStatus().getDesiredReplicas();
-    } catch (RuntimeException e) {
-      return null; // the API server is away (a fault of its own): nothing published either
+  /** One agent pod as the watch delivers it: a change of its node's label is a flip. */
+  private void pod(Pod p) {
+    Map<String, String> labels = p.getMetadata().getLabels();
+    String node = p.getSpec().getNodeName();
+    if (node == null || labels == null) {
+      return;
     }
+    if (PodFacts.terminating(p)) {
+      forget(p);
+      return;
+    }
+    boolean s = "true".equals(labels.get(PiServerPool.SERVING_LABEL));
+    Boolean was = lastServing.put(p.getMetadata().getName(), s);
+    if (was != null && was != s) {
+      flips.add(new Flip(node, s));
+      changes.add(node + (s ? " labelled serving" : " labelled not serving"));
+    }
+  }
+
+  /** A pod going or gone: its node's next pod starts afresh (its first label is no flip). */
+  private void forget(Pod p) {
+    lastServing.remove(p.getMetadata().getName());
+  }
+
+  /** The pool as the watch delivers it: a new desiredReplicas is a decision. */
+  private void pool(PiServerPool p) {
+    Integer d = p.getStatus() == null ? null : p.getStatus().getDesiredReplicas();
+    if (d == null) {
+      return;
+    }
+    Integer was = lastDesired;
+    if (was != null && !d.equals(was)) {
+      decisions.add(d);
+      changes.add("desiredReplicas " + was + " -> " + d);
+    }
+    lastDesired = d;
   }
 
   /**
@@ -163,7 +197,6 @@ final class FaultWatch implements AutoCloseable {
   Figures finish(
       Duration untilCorrect, Predicate<Flip> explainedFlip, Predicate<Integer> explainedDecision) {
     close();
-    sample();
     LoadGenerator.Stats after = load.stats();
     Figures f =
         new Figures(
@@ -187,12 +220,8 @@ final class FaultWatch implements AutoCloseable {
 
   @Override
   public void close() {
-    timer.shutdownNow();
-    try {
-      timer.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    pods.close();
+    pools.close();
   }
 
   private static String loadAverage() {

@@ -82,16 +82,12 @@ abstract class PoolLifecycleStory {
   @Order(20)
   void loadScalesThePoolUp() {
     load.target(280);
-    await("three nodes serving 280 connections")
-        .atMost(WAIT)
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              assertThat(c.servingNodes())
-                  .as(() -> c.describe() + "load: " + load.stats())
-                  .hasSize(3);
-              assertThat(load.stats().open()).as("open connections").isGreaterThanOrEqualTo(270);
-            });
+    c.awaitServingUnderLoad(
+        "three nodes serving 280 connections",
+        WAIT,
+        load,
+        serving -> serving.hasSize(3),
+        () -> assertThat(load.stats().open()).as("open connections").isGreaterThanOrEqualTo(270));
     // two reads of the labels: compare until both saw the same serving set
     await("the Service selecting exactly the serving nodes")
         .atMost(WAIT)

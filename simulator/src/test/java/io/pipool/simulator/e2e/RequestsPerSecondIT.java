@@ -106,16 +106,12 @@ class RequestsPerSecondIT {
                 });
 
         load.target(CONNECTIONS);
-        await("three or more nodes serving and in HAProxy's rotation under the load")
-            .atMost(WAIT)
-            .ignoreExceptions()
-            .untilAsserted(
-                () -> {
-                  assertThat(c.servingNodes())
-                      .as(() -> c.describe() + "load: " + load.stats())
-                      .hasSizeGreaterThanOrEqualTo(3);
-                  assertThat(inRotation(front)).hasSizeGreaterThanOrEqualTo(3);
-                });
+        c.awaitServingUnderLoad(
+            "three or more nodes serving and in HAProxy's rotation under the load",
+            WAIT,
+            load,
+            serving -> serving.hasSizeGreaterThanOrEqualTo(3),
+            () -> assertThat(inRotation(front)).hasSizeGreaterThanOrEqualTo(3));
         await("status.currentMetrics: RequestsPerSecond, its value under load and its target")
             .atMost(WAIT)
             .ignoreExceptions()

@@ -14,6 +14,7 @@ import io.pipool.simulator.PoolTuning;
 import io.pipool.simulator.Simulator;
 import io.pipool.simulator.SimulatorConfig;
 import io.pipool.simulator.cluster.PodFacts;
+import io.pipool.simulator.load.LoadGenerator;
 import io.pipool.simulator.node.FreePorts;
 import io.pipool.simulator.node.NodeFiles;
 import io.pipool.simulator.node.SimNode;
@@ -26,7 +27,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.assertj.core.api.IterableAssert;
+import org.awaitility.core.ThrowingRunnable;
 
 /**
  * A simulated cluster with the real operator, for end-to-end tests: on the embedded API server with
@@ -238,6 +242,27 @@ final class SimCluster implements AutoCloseable {
         .filter(p -> "true".equals(p.getMetadata().getLabels().get(PiServerPool.SERVING_LABEL)))
         .map(p -> p.getSpec().getNodeName())
         .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /**
+   * Waits up to {@code within} until the serving nodes pass {@code serving} and {@code also} holds;
+   * a failure of {@code serving} describes the cluster and the load.
+   */
+  void awaitServingUnderLoad(
+      String what,
+      Duration within,
+      LoadGenerator load,
+      Consumer<IterableAssert<String>> serving,
+      ThrowingRunnable also) {
+    await(what)
+        .atMost(within)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              Iterable<String> nodes = servingNodes();
+              serving.accept(assertThat(nodes).as(() -> describe() + "load: " + load.stats()));
+              also.run();
+            });
   }
 
   /** Nodes the pool's Service selects right now (its selector evaluated over the pods). */
