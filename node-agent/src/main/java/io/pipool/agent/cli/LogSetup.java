@@ -9,6 +9,8 @@ import ch.qos.logback.core.Layout;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import io.pipool.api.agent.AgentConfig;
+import java.io.FilterOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 
 /**
@@ -29,7 +31,8 @@ final class LogSetup {
 
   /**
    * Replaces {@code context}'s configuration: {@code logging}'s level and format, written to {@code
-   * out}; {@code node} and {@code pod} go into every JSON line (null when unknown).
+   * out}; {@code node} and {@code pod} go into every JSON line (null when unknown). {@code out} is
+   * never closed, so it may be configured again (the bootstrap's, then the agent's own).
    */
   static void configure(
       LoggerContext context,
@@ -57,7 +60,9 @@ final class LogSetup {
     appender.setName("stderr");
     appender.setEncoder(encoder);
     appender.setImmediateFlush(true);
-    appender.setOutputStream(out);
+    // the stream is the caller's (stderr): stopping the appender, as the next configure's reset
+    // does, must not close it
+    appender.setOutputStream(new KeptOpen(out));
     appender.start();
 
     Level level = Level.toLevel(logging.level().name());
@@ -67,6 +72,24 @@ final class LogSetup {
     Level libraries = level == Level.DEBUG ? Level.DEBUG : Level.WARN;
     for (String library : LIBRARIES) {
       context.getLogger(library).setLevel(libraries);
+    }
+  }
+
+  /** The caller's stream, flushed but never closed by logback. */
+  private static final class KeptOpen extends FilterOutputStream {
+
+    KeptOpen(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      out.flush();
     }
   }
 }

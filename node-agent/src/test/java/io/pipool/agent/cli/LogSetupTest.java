@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pipool.api.agent.AgentConfig.Logging;
 import io.pipool.api.agent.AgentConfig.Logging.Level;
 import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -80,5 +81,19 @@ class LogSetupTest {
     LogSetup.configure(context, new Logging(false, Level.DEBUG), null, null, out);
     context.getLogger("io.netty.channel.Foo").debug("library detail");
     assertThat(lines()).singleElement().asString().endsWith("DEBUG Foo - library detail");
+  }
+
+  @Test
+  void configuringAgainKeepsWritingToTheSameStderr() {
+    // stderr is a PrintStream: once closed it drops every later line without a word
+    PrintStream stderr = new PrintStream(out, true, StandardCharsets.UTF_8);
+    LogBootstrap.configure(context, false, stderr);
+    context.getLogger("io.pipool.agent.cli.Main").info("before the configuration is read");
+
+    LogSetup.configure(context, new Logging(false, Level.INFO), "pi-1", "web-agent-x", stderr);
+    context.getLogger("io.pipool.agent.cli.Main").info("serving Echo");
+
+    assertThat(stderr.checkError()).as("stderr closed or failed").isFalse();
+    assertThat(lines()).hasSize(2).last().asString().endsWith("INFO Main - serving Echo");
   }
 }
