@@ -127,6 +127,19 @@ class ImageRecipesTest {
   }
 
   @Test
+  void operatorAotTrainingReadsTheKubeconfigOfTheSimulatedCluster() {
+    ImageRecipe.Aot aot = ImageRecipe.read(OPERATOR_RECIPE).aot();
+    // bin/aot-workload --start-cluster DIR writes DIR/kubeconfig, DIR being trainingCluster in
+    // the chroot (under its /tmp, the one writable folder)
+    assertThat(aot.trainingCluster()).startsWith("/tmp/");
+    assertThat(aot.trainingEnv()).contains("KUBECONFIG=" + aot.trainingCluster() + "/kubeconfig");
+    assertThat(Repo.read("bin/aot-workload")).contains("--operator-kubeconfig \"$dir/kubeconfig\"");
+    // the embedded API server has no server-side apply: the operator must not need it there
+    assertThat(aot.trainingEnv()).contains("PIPOOL_SERVER_SIDE_APPLY=false");
+    assertThat(aot.trainingArgs()).isEmpty();
+  }
+
+  @Test
   void operatorEntrypointStartsTheOperatorWithValidFlags() throws Exception {
     ImageRecipe r = ImageRecipe.read(OPERATOR_RECIPE);
     List<String> entrypoint = r.config().entrypoint();
