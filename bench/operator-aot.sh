@@ -24,6 +24,8 @@ runs="${RUNS:-7}"
 recipe=operator/src/main/image/image.json
 # the image's flags up to -jar, the cache's path as in the image
 mapfile -t flags < <(jq -r '.config.Entrypoint[1:-2][] | select(startswith("-XX:AOTCache") | not)' "$recipe")
+# the training's environment: the simulated cluster's kubeconfig, no server-side apply, /metrics off 8080
+tenv="$(jq -r '.aot.trainingEnv | join(" ")' "$recipe")"
 epoch="$(date -u -d "$(sed -n 's:.*<project.build.outputTimestamp>\(.*\)</project.build.outputTimestamp>.*:\1:p' pom.xml | head -1)" +%s)"
 work="$(mktemp -d /tmp/operator-aot.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
@@ -48,7 +50,7 @@ done
 run() { # name
   unshare --mount --net --pid --fork bash -c '
     set -e
-    rootfs="$1" app="$2" flag="$3"; shift 3
+    rootfs="$1" app="$2" flag="$3" tenv="$4"; shift 4
     ip link set lo up
     mount --bind "$rootfs" "$rootfs" && mount -o remount,bind,ro "$rootfs"
     mount -t proc proc "$rootfs/proc"
@@ -62,8 +64,7 @@ run() { # name
       sleep 0.1
     done
     t0=$(date +%s%N)
-    env KUBECONFIG=/tmp/aot-training/kubeconfig PIPOOL_SERVER_SIDE_APPLY=false PIPOOL_LEADER_ELECTION=false \
-      chroot "$rootfs" /usr/bin/java "$@" $flag -jar /app/pi-pool-operator.jar >/dev/null 2>&1 &
+    env $tenv chroot "$rootfs" /usr/bin/java "$@" $flag -jar /app/pi-pool-operator.jar >/dev/null 2>&1 &
     ds=- st=-
     for _ in $(seq 1200); do
       now=$(date +%s%N)
@@ -77,12 +78,12 @@ run() { # name
       sleep 0.02
     done
     echo "$ds $st"
-  ' sh "$rootfs" "$work/$1/app" "$(cat "$work/$1/flag")" "${flags[@]}"
+  ' sh "$rootfs" "$work/$1/app" "$(cat "$work/$1/flag")" "$tenv" "${flags[@]}"
 }
 
 for name in "${names[@]}"; do
-  check="$(unshare --mount --fork sh -c '
-    mount --bind "$1" "$1" && mount -o remount,bind,ro "$1"; mount --bind "$2" "$1/app"
+  check="$(unshare --mount --pid --fork sh -c '
+    mount --bind "$1" "$1" && mount -o remount,bind,ro "$1"; mount -t proc proc "$1/proc"; mount --bind "$2" "$1/app"
     r="$1"; f="$3"; shift 3
     [ -z "$f" ] || chroot "$r" /usr/bin/java "$@" -XX:AOTMode=on $f -Xlog:aot=error -cp /app/pi-pool-operator.jar -version 2>&1' \
     sh "$rootfs" "$work/$name/app" "$(cat "$work/$name/flag")" "${flags[@]}" >/dev/null 2>&1 && echo loads || echo "DOES NOT LOAD")"

@@ -136,6 +136,11 @@ class ImageRecipesTest {
     assertThat(Repo.read("bin/aot-workload")).contains("--operator-kubeconfig \"$dir/kubeconfig\"");
     // the embedded API server has no server-side apply: the operator must not need it there
     assertThat(aot.trainingEnv()).contains("PIPOOL_SERVER_SIDE_APPLY=false");
+    // the simulated pool serves on 8080 on the loopback the operator shares: its /metrics moves
+    // (the agents' servers failed to bind, in a crash loop, while the operator held 8080)
+    assertThat(aot.trainingEnv()).contains("PIPOOL_HTTP_PORT=18090");
+    assertThat(Repo.read("manifests/examples/web-pool.yaml")).doesNotContain("18090");
+    assertThat(Repo.read("bin/aot-workload")).contains("127.0.0.1:18090/");
     assertThat(aot.trainingArgs()).isEmpty();
   }
 

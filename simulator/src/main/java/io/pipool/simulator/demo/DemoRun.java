@@ -114,8 +114,10 @@ final class DemoRun {
         + OperatorConfig.SERVER_SIDE_APPLY
         + "=false "
         + OperatorConfig.LEADER_ELECTION
-        + "=false (the embedded stand-in has neither server-side apply nor a need for a"
-        + " lease); waiting up to "
+        + "=false "
+        + OperatorConfig.HTTP_PORT
+        + "=18090 (the embedded stand-in has neither server-side apply nor a need for a"
+        + " lease, and the pool's servers take 8080 on this loopback); waiting up to "
         + o.operatorWait().toSeconds()
         + " s for it to make the agents ready";
   }
