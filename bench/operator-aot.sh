@@ -68,10 +68,10 @@ run() { # name
     ds=- st=-
     for _ in $(seq 1200); do
       now=$(date +%s%N)
-      if [ "$ds" = - ] && curl -sf "$api/apis/apps/v1/namespaces/default/daemonsets" | grep -q "\"name\":\"web"; then
+      if [ "$ds" = - ] && curl -sf "$api/apis/apps/v1/namespaces/default/daemonsets" | jq -e ".items | length > 0" >/dev/null; then
         ds=$(((now - t0) / 1000000))
       fi
-      if [ "$st" = - ] && curl -sf "$api/apis/pipool.io/v1alpha1/namespaces/default/piserverpools/web" | grep -q "\"status\":{\""; then
+      if [ "$st" = - ] && curl -sf "$api/apis/pipool.io/v1alpha1/namespaces/default/piserverpools/web" | jq -e ".status.observedGeneration != null" >/dev/null; then
         st=$(((now - t0) / 1000000))
       fi
       [ "$ds" = - ] || [ "$st" = - ] || break
@@ -85,8 +85,10 @@ for name in "${names[@]}"; do
   check="$(unshare --mount --pid --fork sh -c '
     mount --bind "$1" "$1" && mount -o remount,bind,ro "$1"; mount -t proc proc "$1/proc"; mount --bind "$2" "$1/app"
     r="$1"; f="$3"; shift 3
-    [ -z "$f" ] || chroot "$r" /usr/bin/java "$@" -XX:AOTMode=on $f -Xlog:aot=error -cp /app/pi-pool-operator.jar -version 2>&1' \
-    sh "$rootfs" "$work/$name/app" "$(cat "$work/$name/flag")" "${flags[@]}" >/dev/null 2>&1 && echo loads || echo "DOES NOT LOAD")"
+    [ -n "$f" ] || exit 3
+    chroot "$r" /usr/bin/java "$@" -XX:AOTMode=on $f -Xlog:aot=error -cp /app/pi-pool-operator.jar -version 2>&1' \
+    sh "$rootfs" "$work/$name/app" "$(cat "$work/$name/flag")" "${flags[@]}" >/dev/null 2>&1; echo $?)"
+  case "$check" in 0) check=loads ;; 3) check="none (no -XX:AOTCache)" ;; *) check="DOES NOT LOAD" ;; esac
   echo "$name: cache $check"
 done
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
