@@ -56,7 +56,7 @@ run() { # name
     mount -t proc proc "$rootfs/proc"
     mount --bind "$app" "$rootfs/app"
     mount -t tmpfs -o size=64m tmpfs "$rootfs/tmp"
-    # the devices a container runtime gives, as bin/images' training has them
+    # the devices a container runtime gives, as in the training of bin/images
     mount -t tmpfs -o size=1m,mode=755 tmpfs "$rootfs/dev"
     for d in null zero random urandom; do touch "$rootfs/dev/$d"; mount --bind "/dev/$d" "$rootfs/dev/$d"; done
     bin/aot-workload operator-amd64 --start-cluster "$rootfs/tmp/aot-training" >/dev/null 2>&1
