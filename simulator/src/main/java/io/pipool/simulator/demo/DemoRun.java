@@ -12,8 +12,12 @@ import io.pipool.simulator.load.LoadGenerator;
 import io.pipool.simulator.load.LoadProfile;
 import io.pipool.simulator.node.NodeFiles;
 import io.pipool.simulator.thermal.ThermalProfile;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -103,11 +107,16 @@ final class DemoRun {
           + " s for it to make the agents ready";
     }
     Path file =
-        sim.api()
-            .writeKubeconfig(
-                o.operatorKubeconfig() != null
-                    ? o.operatorKubeconfig()
-                    : sim.workDir().resolve("operator.kubeconfig"));
+        o.operatorKubeconfig() != null
+            ? o.operatorKubeconfig()
+            : sim.workDir().resolve("operator.kubeconfig");
+    // whole or not at all: a script (bin/aot-workload) starts the operator once the file is there
+    Path partial = sim.api().writeKubeconfig(file.resolveSibling(file.getFileName() + ".partial"));
+    try {
+      Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
     return "the operator is yours to run: KUBECONFIG="
         + file
         + " "

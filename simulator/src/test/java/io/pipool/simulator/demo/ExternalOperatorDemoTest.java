@@ -67,6 +67,7 @@ class ExternalOperatorDemoTest {
     int code;
     try (PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
       Future<Integer> run = demo.submit(() -> new DemoRun(options, out).run());
+      // the demo moves the whole file into place: once it is there, it is complete
       await().atMost(Duration.ofSeconds(60)).until(() -> Files.isRegularFile(kubeconfig));
       Config config =
           Config.fromKubeconfig(null, Files.readString(kubeconfig), kubeconfig.toString());
@@ -95,6 +96,7 @@ class ExternalOperatorDemoTest {
     String text = buf.toString(StandardCharsets.UTF_8);
     System.out.println(text.substring(Math.max(0, text.indexOf("== pi-pool demo summary"))));
     assertThat(text).contains("the operator is yours to run: KUBECONFIG=" + kubeconfig);
+    assertThat(dir.resolve("operator.kubeconfig.partial")).doesNotExist();
     // 1 lists a problem of the story on a loaded machine (a poll timing out); not this test's
     assertThat(code).as("demo exit code").isIn(0, 1);
     assertThat(text).contains("pool deleted: original sysctls restored on 2 of 2 simulated nodes");
