@@ -18,9 +18,16 @@ record ImageRecipe(String name, String jar, String memoryLimit, Aot aot, Config 
   /**
    * The image's AOT cache training run (bin/images): the cache's path in the image, the folder next
    * to the recipe copied to /app for the run only, the arguments, and the log line that says the
-   * JVM is ready for bin/aot-workload.
+   * JVM is ready for bin/aot-workload; for the operator, the chroot folder where bin/aot-workload's
+   * simulated cluster writes its kubeconfig and the environment the training JVM gets.
    */
-  record Aot(String cache, String trainingFiles, List<String> trainingArgs, String readyLine) {}
+  record Aot(
+      String cache,
+      String trainingFiles,
+      List<String> trainingArgs,
+      String trainingCluster,
+      List<String> trainingEnv,
+      String readyLine) {}
 
   /** The OCI image config fields (their OCI spelling). */
   record Config(

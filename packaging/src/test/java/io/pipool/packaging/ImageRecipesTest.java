@@ -127,6 +127,24 @@ class ImageRecipesTest {
   }
 
   @Test
+  void operatorAotTrainingReadsTheKubeconfigOfTheSimulatedCluster() {
+    ImageRecipe.Aot aot = ImageRecipe.read(OPERATOR_RECIPE).aot();
+    // bin/aot-workload --start-cluster DIR writes DIR/kubeconfig, DIR being trainingCluster in
+    // the chroot (under its /tmp, the one writable folder)
+    assertThat(aot.trainingCluster()).startsWith("/tmp/");
+    assertThat(aot.trainingEnv()).contains("KUBECONFIG=" + aot.trainingCluster() + "/kubeconfig");
+    assertThat(Repo.read("bin/aot-workload")).contains("--operator-kubeconfig \"$dir/kubeconfig\"");
+    // the embedded API server has no server-side apply: the operator must not need it there
+    assertThat(aot.trainingEnv()).contains("PIPOOL_SERVER_SIDE_APPLY=false");
+    // the simulated pool serves on 8080 on the loopback the operator shares: its /metrics moves
+    // (the agents' servers failed to bind, in a crash loop, while the operator held 8080)
+    assertThat(aot.trainingEnv()).contains("PIPOOL_HTTP_PORT=18090");
+    assertThat(Repo.read("manifests/examples/web-pool.yaml")).doesNotContain("18090");
+    assertThat(Repo.read("bin/aot-workload")).contains("127.0.0.1:18090/");
+    assertThat(aot.trainingArgs()).isEmpty();
+  }
+
+  @Test
   void operatorEntrypointStartsTheOperatorWithValidFlags() throws Exception {
     ImageRecipe r = ImageRecipe.read(OPERATOR_RECIPE);
     List<String> entrypoint = r.config().entrypoint();

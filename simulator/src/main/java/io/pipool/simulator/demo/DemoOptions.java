@@ -28,6 +28,11 @@ import java.util.Map;
  * @param plain print a line per second instead of redrawing the screen
  * @param help print the usage and exit
  * @param front what balances the load over the nodes
+ * @param operator where the operator runs: in the demo's JVM, or one the user runs
+ * @param operatorKubeconfig with an external operator: where to write its kubeconfig, or null for
+ *     the work folder
+ * @param operatorWait how long the story waits for the operator: for the agents to be ready after
+ *     the pool is applied, and (half of it, at least 30 s) for the pool's deletion
  */
 public record DemoOptions(
     int nodes,
@@ -46,7 +51,21 @@ public record DemoOptions(
     String realNode,
     boolean plain,
     boolean help,
-    Front front) {
+    Front front,
+    Operator operator,
+    Path operatorKubeconfig,
+    Duration operatorWait) {
+
+  /** Where the operator runs. */
+  public enum Operator {
+    /** In the demo's own JVM (the default). */
+    IN_PROCESS,
+    /**
+     * Not started by the demo: the user runs one (a jar, an image) against the kubeconfig the demo
+     * writes; bin/images trains the operator image's AOT cache this way.
+     */
+    EXTERNAL
+  }
 
   /** What stands between the load generator and the nodes. */
   public enum Front {
@@ -107,6 +126,17 @@ public record DemoOptions(
         --front F            what balances the load: auto (default: haproxy when it is on
                              PATH, else builtin), haproxy (weights from the agents'
                              agent-check), haproxy-unweighted (no agent-check), builtin
+        --operator WHERE     in-process (default): the demo runs the operator itself;
+                             external: it does not, you run one (jar or image) against
+                             the kubeconfig the demo writes and prints, with
+                             PIPOOL_SERVER_SIDE_APPLY=false on the embedded API server
+        --operator-kubeconfig FILE
+                             with --operator external: where to write that kubeconfig
+                             (default: operator.kubeconfig in the demo's work folder)
+        --operator-wait SECONDS
+                             how long to wait for the operator to make the agents ready
+                             (default 60, 10-3600), and half of it, at least 30 s, for
+                             the pool's deletion; the demo stops by itself either way
         --plain              print one status line per second instead of redrawing
         --help               this text
 
@@ -137,6 +167,9 @@ public record DemoOptions(
     boolean plain = false;
     boolean help = false;
     Front front = Front.AUTO;
+    Operator operator = Operator.IN_PROCESS;
+    Path operatorKubeconfig = null;
+    int operatorWait = 60;
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
@@ -160,6 +193,9 @@ public record DemoOptions(
         case "--kubeconfig-out" -> kubeconfigOut = Path.of(value.get());
         case "--front" -> front = front(value.get());
         case "--real-node" -> realNode = value.get();
+        case "--operator" -> operator = operator(value.get());
+        case "--operator-kubeconfig" -> operatorKubeconfig = Path.of(value.get());
+        case "--operator-wait" -> operatorWait = intIn(name, value.get(), 10, 3600);
         default ->
             throw new IllegalArgumentException(
                 "unknown option \"" + a + "\"; run bin/demo --help for the options");
@@ -182,6 +218,11 @@ public record DemoOptions(
           "--real-node: needs --kubeconfig (the cluster the node joined); bin/demo"
               + " --local-control-plane --real-node starts both");
     }
+    if (operatorKubeconfig != null && (operator != Operator.EXTERNAL || kubeconfig != null)) {
+      throw new IllegalArgumentException(
+          "--operator-kubeconfig: needs --operator external and the embedded API server (with"
+              + " --kubeconfig your operator uses that cluster's kubeconfig)");
+    }
     return new DemoOptions(
         nodes,
         Duration.ofSeconds(duration),
@@ -199,7 +240,20 @@ public record DemoOptions(
         realNode,
         plain,
         help,
-        front);
+        front,
+        operator,
+        operatorKubeconfig,
+        Duration.ofSeconds(operatorWait));
+  }
+
+  private static Operator operator(String v) {
+    for (Operator o : Operator.values()) {
+      if (o.name().replace('_', '-').equalsIgnoreCase(v.trim())) {
+        return o;
+      }
+    }
+    throw new IllegalArgumentException(
+        "--operator: \"" + v + "\" is not allowed; allowed are in-process, external");
   }
 
   private static Front front(String v) {

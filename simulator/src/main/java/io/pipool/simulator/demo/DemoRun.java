@@ -12,8 +12,12 @@ import io.pipool.simulator.load.LoadGenerator;
 import io.pipool.simulator.load.LoadProfile;
 import io.pipool.simulator.node.NodeFiles;
 import io.pipool.simulator.thermal.ThermalProfile;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +27,6 @@ import java.util.function.Supplier;
 /** The demo's story: cluster and operator up, pool applied, load and heat, summary. */
 final class DemoRun {
 
-  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   // a JVM per agent starts slower on a small machine: a few seconds of CPU each
   private static final Duration READY_TIMEOUT_PER_AGENT_PROCESS = Duration.ofSeconds(10);
   // a real node starts its agent pod (init container, then the agent's JVM) and, at the end, a
@@ -64,6 +67,12 @@ final class DemoRun {
                   ? o.kubeconfigOut()
                   : sim.workDir().resolve("kubectl.kubeconfig"));
       out.println("watch it: kubectl --kubeconfig " + kubeconfig + " get pisp -w");
+      if (o.operator() == DemoOptions.Operator.EXTERNAL) {
+        out.println(externalOperator(sim));
+        int code = story(sim);
+        out.print(OperatorEvents.render(sim.client(), NS));
+        return code;
+      }
       KubernetesClient operatorClient = sim.newClient("pi-pool-operator");
       PiPoolOperator operator =
           PiPoolOperator.start(
@@ -83,6 +92,43 @@ final class DemoRun {
         operatorClient.close();
       }
     }
+  }
+
+  /**
+   * Writes the kubeconfig an operator run by the user connects with (the embedded API server's own
+   * address, not kubectl's front) and says how to run it.
+   */
+  private String externalOperator(Simulator sim) {
+    if (sim.api() == null) {
+      return "the operator is yours to run, against "
+          + o.kubeconfig()
+          + "; waiting up to "
+          + o.operatorWait().toSeconds()
+          + " s for it to make the agents ready";
+    }
+    Path file =
+        o.operatorKubeconfig() != null
+            ? o.operatorKubeconfig()
+            : sim.workDir().resolve("operator.kubeconfig");
+    // whole or not at all: a script (bin/aot-workload) starts the operator once the file is there
+    Path partial = sim.api().writeKubeconfig(file.resolveSibling(file.getFileName() + ".partial"));
+    try {
+      Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+    return "the operator is yours to run: KUBECONFIG="
+        + file
+        + " "
+        + OperatorConfig.SERVER_SIDE_APPLY
+        + "=false "
+        + OperatorConfig.LEADER_ELECTION
+        + "=false "
+        + OperatorConfig.HTTP_PORT
+        + "=18090 (the embedded stand-in has neither server-side apply nor a need for a"
+        + " lease, and the pool's servers take 8080 on this loopback); waiting up to "
+        + o.operatorWait().toSeconds()
+        + " s for it to make the agents ready";
   }
 
   private int story(Simulator sim) throws InterruptedException {
@@ -132,7 +178,13 @@ final class DemoRun {
     }
     if (!waitReady(sim, name)) {
       out.println(
-          "the agents did not all become ready within " + readyTimeout().toSeconds() + " s");
+          "the agents did not all become ready within "
+              + readyTimeout().toSeconds()
+              + " s"
+              + (o.operator() == DemoOptions.Operator.EXTERNAL
+                  ? " (is your operator running, with that kubeconfig? --operator-wait waits"
+                      + " longer)"
+                  : ""));
       return 1;
     }
     drainCelsius = pool.getSpec().getThermal().getDrainCelsius();
@@ -223,7 +275,8 @@ final class DemoRun {
   }
 
   private Duration readyTimeout() {
-    Duration base = o.realNode() == null ? READY_TIMEOUT : READY_TIMEOUT.plus(REAL_NODE_EXTRA);
+    Duration wait = o.operatorWait();
+    Duration base = o.realNode() == null ? wait : wait.plus(REAL_NODE_EXTRA);
     return o.agentJar() == null
         ? base
         : base.plus(READY_TIMEOUT_PER_AGENT_PROCESS.multipliedBy(o.nodes()));
@@ -271,7 +324,9 @@ final class DemoRun {
     sim.client().resources(PiServerPool.class).inNamespace(NS).withName(name).delete();
     // a restore Job per node: on a real control plane its Job controller paces their creation
     Duration limit =
-        Duration.ofSeconds(30 + (sim.api() == null ? o.nodes() : 0))
+        Duration.ofSeconds(
+                Math.max(30, o.operatorWait().toSeconds() / 2)
+                    + (sim.api() == null ? o.nodes() : 0))
             .plus(o.realNode() == null ? Duration.ZERO : REAL_NODE_EXTRA);
     long deadline = System.nanoTime() + limit.toNanos();
     while (System.nanoTime() < deadline) {

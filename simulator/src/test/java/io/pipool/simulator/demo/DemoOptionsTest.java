@@ -49,6 +49,8 @@ class DemoOptionsTest {
     "--peak, 9000, --peak",
     "--speed, 0, --speed",
     "--duration, 5, --duration",
+    "--operator-wait, 5, --operator-wait",
+    "--operator, elsewhere, --operator",
   })
   void badValuesNameTheOptionAndTheAllowedRange(String option, String value, String named) {
     assertThatThrownBy(() -> parse(option, value))
@@ -88,5 +90,35 @@ class DemoOptionsTest {
     assertThat(parse("--kubeconfig", "/tmp/k", "--real-node=pipool-node-8").realNode())
         .isEqualTo("pipool-node-8");
     assertThat(parse().realNode()).isNull();
+  }
+
+  @Test
+  void theOperatorRunsInTheDemoUnlessToldItIsExternal() {
+    assertThat(parse().operator()).isEqualTo(DemoOptions.Operator.IN_PROCESS);
+    assertThat(parse().operatorWait()).isEqualTo(Duration.ofSeconds(60));
+    DemoOptions o =
+        parse("--operator", "external", "--operator-kubeconfig", "/tmp/op", "--operator-wait=300");
+    assertThat(o.operator()).isEqualTo(DemoOptions.Operator.EXTERNAL);
+    assertThat(o.operatorKubeconfig()).isEqualTo(java.nio.file.Path.of("/tmp/op"));
+    assertThat(o.operatorWait()).isEqualTo(Duration.ofSeconds(300));
+    assertThatThrownBy(() -> parse("--operator", "remote"))
+        .hasMessage("--operator: \"remote\" is not allowed; allowed are in-process, external");
+  }
+
+  @Test
+  void anOperatorKubeconfigNeedsAnExternalOperatorOnTheEmbeddedApiServer() {
+    assertThatThrownBy(() -> parse("--operator-kubeconfig", "/tmp/op"))
+        .hasMessageContaining("--operator-kubeconfig: needs --operator external");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "--operator=external",
+                    "--kubeconfig",
+                    "/tmp/k",
+                    "--operator-kubeconfig",
+                    "/tmp/op"))
+        .hasMessageContaining("--operator-kubeconfig: needs");
+    assertThat(DemoOptions.USAGE)
+        .contains("--operator ", "--operator-kubeconfig", "--operator-wait");
   }
 }
